@@ -1,0 +1,44 @@
+#pragma once
+#include "mercato/sdk/Principal.h"
+#include "mercato/sdk/UserDirectory.h"
+
+#include <Poco/JWT/Signer.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mercato::host {
+
+/// The claims of a token that passed every check.
+struct VerifiedClaims {
+    std::int64_t userId = 0;
+    std::string role;
+};
+
+/// Issues and verifies this service's HS256 access tokens (API.md §1 "Auth").
+///
+/// POCO's Signer only checks the signature and the algorithm list (and throws for `alg: none`),
+/// so this class checks the rest itself: HS256 only, `exp` present and in the future, `nbf` if
+/// present, `iss` equal to this service's issuer, `sub` a positive integer in a string.
+class TokenService final : public sdk::TokenIssuer {
+public:
+    TokenService(std::string secret, std::string issuer, std::int64_t lifetimeSeconds);
+
+    std::string issue(const sdk::Principal& principal) const override;
+    /// Issues a token with explicit times, for tests of expiry.
+    std::string issueAt(const sdk::Principal& principal, std::int64_t issuedAt, std::int64_t expiresAt) const;
+
+    /// The claims when `jwt` is valid now; otherwise nullopt and `why` says what failed (for logs;
+    /// clients only ever see one generic message).
+    std::optional<VerifiedClaims> verify(const std::string& jwt, std::string& why) const;
+
+    const std::string& issuer() const { return _issuer; }
+
+private:
+    Poco::JWT::Signer _signer;
+    std::string _issuer;
+    std::int64_t _lifetime;
+};
+
+} // namespace mercato::host

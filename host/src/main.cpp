@@ -1,0 +1,5 @@
+#include "Server.h"
+
+#include <iostream>
+
+POCO_SERVER_MAIN(mercato::host::Server)

@@ -1,0 +1,85 @@
+#include "domain/AccountService.h"
+
+#include <algorithm>
+
+namespace mercato::accounts {
+
+bool AccountPolicy::isRole(const std::string& role) const
+{
+    return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+AccountService::AccountService(UserStore& store, const PasswordHasher& hasher, AccountPolicy policy)
+    : _store(store), _hasher(hasher), _policy(std::move(policy))
+{
+}
+
+User AccountService::create(const std::string& name, const std::string& username, const std::string& password, const std::string& role,
+                            std::optional<std::string> shippingAddress)
+{
+    User user;
+    user.name = name;
+    user.username = username;
+    user.passwordHash = _hasher.hash(password);
+    user.role = role;
+    if (_policy.shippingAddress)
+        user.shippingAddress = std::move(shippingAddress);
+    return _store.create(std::move(user));
+}
+
+std::optional<User> AccountService::authenticate(const std::string& username, const std::string& password)
+{
+    std::optional<User> user = _store.findByUsername(username);
+    if (!user) {
+        _hasher.verify(password, _hasher.decoyHash());
+        return std::nullopt;
+    }
+    if (!_hasher.verify(password, user->passwordHash))
+        return std::nullopt;
+    return user;
+}
+
+std::pair<std::vector<User>, std::int64_t> AccountService::list(std::int64_t limit, std::int64_t offset)
+{
+    return {_store.list(limit, offset), _store.count()};
+}
+
+std::optional<User> AccountService::update(std::int64_t id, const UserChanges& changes)
+{
+    std::optional<User> user = _store.findById(id);
+    if (!user)
+        return std::nullopt;
+    if (changes.name)
+        user->name = *changes.name;
+    if (changes.password)
+        user->passwordHash = _hasher.hash(*changes.password);
+    if (changes.shippingAddress && _policy.shippingAddress)
+        user->shippingAddress = *changes.shippingAddress;
+    if (changes.role)
+        user->role = *changes.role;
+    // MariaDB reports changed (not matched) rows, so the row count cannot tell "gone" from
+    // "unchanged": read the user back instead.
+    _store.update(*user);
+    return _store.findById(id);
+}
+
+std::vector<User> AccountService::ensureMockAccounts()
+{
+    std::vector<User> users;
+    for (const auto& mock : _policy.mockAccounts) {
+        std::optional<User> existing = _store.findByUsername(mock.username);
+        if (!existing) {
+            try {
+                existing = create(mock.name, mock.username, _policy.mockPassword, mock.role,
+                                  _policy.shippingAddress ? std::optional<std::string>("1 Mock Street, Example City") : std::nullopt);
+            } catch (const DuplicateUsername&) {
+                existing = _store.findByUsername(mock.username); // created concurrently by another host
+            }
+        }
+        if (existing)
+            users.push_back(*existing);
+    }
+    return users;
+}
+
+} // namespace mercato::accounts

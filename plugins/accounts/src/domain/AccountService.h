@@ -1,0 +1,48 @@
+#pragma once
+#include "domain/AccountPolicy.h"
+#include "domain/PasswordHasher.h"
+#include "domain/UserStore.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mercato::accounts {
+
+/// What a caller may change on a user; unset fields stay as they are.
+struct UserChanges {
+    std::optional<std::string> name;
+    std::optional<std::string> password;
+    std::optional<std::string> shippingAddress;
+    std::optional<std::string> role;
+};
+
+/// The account rules shared by both services: sign-up, sign-in, user administration, mock users.
+class AccountService {
+public:
+    AccountService(UserStore& store, const PasswordHasher& hasher, AccountPolicy policy);
+
+    const AccountPolicy& policy() const { return _policy; }
+
+    /// Creates a user with a hashed password. Throws DuplicateUsername.
+    User create(const std::string& name, const std::string& username, const std::string& password, const std::string& role,
+                std::optional<std::string> shippingAddress);
+    /// The user when the pair matches; spends the same hashing time for unknown usernames.
+    std::optional<User> authenticate(const std::string& username, const std::string& password);
+    std::optional<User> find(std::int64_t id) { return _store.findById(id); }
+    std::pair<std::vector<User>, std::int64_t> list(std::int64_t limit, std::int64_t offset);
+    /// Applies `changes`; nullopt when the user does not exist. Throws DuplicateUsername.
+    std::optional<User> update(std::int64_t id, const UserChanges& changes);
+    bool remove(std::int64_t id) { return _store.remove(id); }
+    /// Creates the configured mock accounts that do not exist yet and returns all of them.
+    std::vector<User> ensureMockAccounts();
+
+private:
+    UserStore& _store;
+    const PasswordHasher& _hasher;
+    AccountPolicy _policy;
+};
+
+} // namespace mercato::accounts

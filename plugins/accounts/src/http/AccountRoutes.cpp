@@ -1,0 +1,196 @@
+#include "http/AccountRoutes.h"
+
+#include "mercato/sdk/ApiError.h"
+#include "mercato/sdk/Pagination.h"
+#include "mercato/sdk/Validator.h"
+
+namespace mercato::accounts {
+
+namespace {
+
+using sdk::Access;
+using sdk::Method;
+using sdk::Response;
+using sdk::Route;
+using sdk::Schema;
+
+Schema nameSchema() { return Schema::string().maxLength(120); }
+Schema usernameSchema() { return Schema::string().maxLength(120).email(); }
+Schema passwordSchema() { return Schema::string().noTrim().minLength(8).maxLength(128); }
+Schema addressSchema() { return Schema::string().maxLength(255); }
+
+std::optional<std::string> optionalString(const sdk::JsonObject& body, const std::string& key)
+{
+    if (!body->has(key) || body->isNull(key))
+        return std::nullopt;
+    return body->getValue<std::string>(key);
+}
+
+/// A password reaches crypt(3) as a C string: an embedded NUL would silently shorten it.
+void rejectNul(const std::optional<std::string>& password)
+{
+    if (password && password->find('\0') != std::string::npos)
+        throw sdk::BadRequest("password", "invalid_format", "must not contain NUL characters");
+}
+
+sdk::Conflict duplicate(const std::string& username)
+{
+    return sdk::Conflict("A user with this username already exists",
+                         {{"username", "duplicate", "username " + username + " is already registered"}});
+}
+
+/// Admins may see and change every user; others only themselves — anyone else's id is a 404.
+void requireSelfOrAdmin(const sdk::Request& rq, const AccountService& service, std::int64_t id)
+{
+    const sdk::Principal& me = rq.user();
+    if (me.role != service.policy().adminRole && me.id != id)
+        throw sdk::NotFound("User not found");
+}
+
+} // namespace
+
+sdk::JsonObject userJson(const User& user, bool withShippingAddress)
+{
+    sdk::JsonObject o = sdk::makeObject();
+    o->set("id", user.id);
+    o->set("name", user.name);
+    o->set("username", user.username);
+    o->set("role", user.role);
+    if (withShippingAddress) {
+        if (user.shippingAddress)
+            o->set("shipping_address", *user.shippingAddress);
+        else
+            o->set("shipping_address", Poco::Dynamic::Var());
+    }
+    o->set("created_at", user.createdAt);
+    o->set("updated_at", user.updatedAt);
+    return o;
+}
+
+std::optional<sdk::Principal> AccountDirectory::findUser(std::int64_t id)
+{
+    std::optional<User> user = _service.find(id);
+    if (!user)
+        return std::nullopt;
+    return sdk::Principal{user->id, user->role, user->username, user->name, userJson(*user, _service.policy().shippingAddress)};
+}
+
+void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::TokenIssuer& tokens)
+{
+    const AccountPolicy& policy = service.policy();
+    const bool withAddress = policy.shippingAddress;
+    AccountService* svc = &service;
+    const sdk::TokenIssuer* issuer = &tokens;
+    auto principalOf = [](const User& u) { return sdk::Principal{u.id, u.role, u.username, u.name, nullptr}; };
+
+    if (!policy.signupRole.empty()) {
+        std::vector<sdk::SchemaField> fields{sdk::required("name", nameSchema()), sdk::required("username", usernameSchema()),
+                                             sdk::required("password", passwordSchema())};
+        if (withAddress)
+            fields.push_back(sdk::required("shipping_address", addressSchema()));
+        router.add(Route(Method::Post, "/signup", Access::anyone(), [svc, issuer, principalOf](const sdk::Request& rq) {
+            sdk::JsonObject body = rq.body();
+            auto password = optionalString(body, "password");
+            rejectNul(password);
+            try {
+                User user = svc->create(body->getValue<std::string>("name"), body->getValue<std::string>("username"), *password,
+                                        svc->policy().signupRole, optionalString(body, "shipping_address"));
+                return Response::created(issuer->issue(principalOf(user)), "Signed up");
+            } catch (const DuplicateUsername&) {
+                throw duplicate(body->getValue<std::string>("username"));
+            }
+        }).withBody(Schema::object(fields)).withSummary("Create an account and get a token"));
+    }
+
+    router.add(Route(Method::Post, "/signin", Access::anyone(), [svc, issuer, principalOf](const sdk::Request& rq) {
+        sdk::JsonObject body = rq.body();
+        std::string username = body->getValue<std::string>("username");
+        for (auto& c : username)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::optional<User> user = svc->authenticate(username, body->getValue<std::string>("password"));
+        if (!user)
+            throw sdk::Unauthorized("Invalid username or password");
+        return Response::ok(issuer->issue(principalOf(*user)), "Signed in");
+    }).withBody(Schema::object({sdk::required("username", Schema::string().maxLength(254)),
+                                sdk::required("password", Schema::string().noTrim().maxLength(128))}))
+                   .withSummary("Exchange username and password for a token"));
+
+    router.add(Route(Method::Get, "/me", Access::authenticated(), [svc, withAddress](const sdk::Request& rq) {
+        const sdk::Principal& me = rq.user();
+        if (!me.profile.isNull())
+            return Response::ok(me.profile);
+        std::optional<User> user = svc->find(me.id);
+        if (!user)
+            throw sdk::Unauthorized("Invalid or expired token");
+        return Response::ok(userJson(*user, withAddress));
+    }).withSummary("The caller's user"));
+
+    router.add(Route(Method::Get, "/users", Access::admin(), [svc, withAddress](const sdk::Request& rq) {
+        sdk::Page page = sdk::parsePage(rq);
+        auto [users, total] = svc->list(page.limit, page.offset);
+        sdk::JsonArray items = sdk::makeArray();
+        for (const auto& u : users)
+            items->add(userJson(u, withAddress));
+        return Response::list(items, page, total);
+    }).withSummary("List users (admin)").withQuery("limit", "page size, 1..500").withQuery("offset", "rows to skip"));
+
+    std::vector<sdk::SchemaField> createFields{sdk::required("name", nameSchema()), sdk::required("username", usernameSchema()),
+                                               sdk::required("password", passwordSchema()),
+                                               sdk::required("role", Schema::string().oneOf(policy.roles))};
+    if (withAddress)
+        createFields.push_back(sdk::optional("shipping_address", addressSchema()));
+    router.add(Route(Method::Post, "/users", Access::admin(), [svc, withAddress](const sdk::Request& rq) {
+        sdk::JsonObject body = rq.body();
+        auto password = optionalString(body, "password");
+        rejectNul(password);
+        try {
+            User user = svc->create(body->getValue<std::string>("name"), body->getValue<std::string>("username"), *password,
+                                    body->getValue<std::string>("role"), optionalString(body, "shipping_address"));
+            return Response::created(userJson(user, withAddress), "User created");
+        } catch (const DuplicateUsername&) {
+            throw duplicate(body->getValue<std::string>("username"));
+        }
+    }).withBody(Schema::object(createFields)).withSummary("Create a user with any role (admin)"));
+
+    router.add(Route(Method::Get, "/users/{id}", Access::authenticated(), [svc, withAddress](const sdk::Request& rq) {
+        const std::int64_t id = rq.idParam("id");
+        requireSelfOrAdmin(rq, *svc, id);
+        std::optional<User> user = svc->find(id);
+        if (!user)
+            throw sdk::NotFound("User not found");
+        return Response::ok(userJson(*user, withAddress));
+    }).withSummary("A user (admin, or the user themselves)"));
+
+    std::vector<sdk::SchemaField> updateFields{sdk::optional("name", nameSchema()), sdk::optional("password", passwordSchema()),
+                                               sdk::optional("role", Schema::string().oneOf(policy.roles))};
+    if (withAddress)
+        updateFields.push_back(sdk::optional("shipping_address", addressSchema()));
+    router.add(Route(Method::Put, "/users/{id}", Access::authenticated(), [svc, withAddress](const sdk::Request& rq) {
+        const std::int64_t id = rq.idParam("id");
+        requireSelfOrAdmin(rq, *svc, id);
+        sdk::JsonObject body = rq.body();
+        UserChanges changes;
+        changes.name = optionalString(body, "name");
+        changes.password = optionalString(body, "password");
+        changes.shippingAddress = optionalString(body, "shipping_address");
+        changes.role = optionalString(body, "role");
+        rejectNul(changes.password);
+        if (changes.role && rq.user().role != svc->policy().adminRole)
+            throw sdk::Forbidden("Only an administrator can change a role");
+        std::optional<User> user = svc->update(id, changes);
+        if (!user)
+            throw sdk::NotFound("User not found");
+        return Response::ok(userJson(*user, withAddress), "User updated");
+    }).withBody(Schema::object(updateFields)).withSummary("Change a user (admin, or the user themselves)"));
+
+    router.add(Route(Method::Delete, "/users/{id}", Access::authenticated(), [svc, withAddress](const sdk::Request& rq) {
+        const std::int64_t id = rq.idParam("id");
+        requireSelfOrAdmin(rq, *svc, id);
+        std::optional<User> user = svc->find(id);
+        if (!user || !svc->remove(id))
+            throw sdk::NotFound("User not found");
+        return Response::ok(userJson(*user, withAddress), "User deleted");
+    }).withSummary("Delete a user; their tokens stop working (admin, or the user themselves)"));
+}
+
+} // namespace mercato::accounts

@@ -1,0 +1,4 @@
+CREATE TABLE hello_visits (
+    name VARCHAR(120) NOT NULL PRIMARY KEY,
+    visits BIGINT NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

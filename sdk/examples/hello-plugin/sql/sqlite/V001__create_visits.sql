@@ -1,0 +1,4 @@
+CREATE TABLE hello_visits (
+    name TEXT NOT NULL PRIMARY KEY,
+    visits INTEGER NOT NULL
+);

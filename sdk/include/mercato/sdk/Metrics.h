@@ -1,0 +1,32 @@
+#pragma once
+#include "Export.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace mercato::sdk {
+
+/// A monotonically increasing count, exposed on /metrics. Lock-free.
+class MERCATO_SDK_API Counter {
+public:
+    void inc(std::uint64_t n = 1) noexcept { _value.fetch_add(n, std::memory_order_relaxed); }
+    std::uint64_t value() const noexcept { return _value.load(std::memory_order_relaxed); }
+
+private:
+    std::atomic<std::uint64_t> _value{0};
+};
+
+/// Plugin metrics for `GET /metrics` (Prometheus text format). Names follow Prometheus rules
+/// (`[a-zA-Z_:][a-zA-Z0-9_:]*`); labels are given pre-rendered, e.g. `status="200"`.
+class MERCATO_SDK_API Metrics {
+public:
+    virtual ~Metrics();
+    /// The counter with this name and label set, created on first use; the reference stays valid.
+    virtual Counter& counter(const std::string& name, const std::string& help, const std::string& labels = "") = 0;
+    /// A value read when /metrics is scraped (queue depth, pool use). `read` must be thread-safe.
+    virtual void gauge(const std::string& name, const std::string& help, std::function<double()> read) = 0;
+};
+
+} // namespace mercato::sdk

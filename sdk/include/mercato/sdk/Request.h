@@ -1,0 +1,52 @@
+#pragma once
+#include "Export.h"
+#include "Json.h"
+#include "Principal.h"
+
+#include <Poco/Dynamic/Var.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace mercato::sdk {
+
+/// A request as a handler sees it. The host has already authenticated the caller, checked the
+/// route's access rule, checked the content type and size, and parsed (and, when the route declares
+/// a body schema, validated) the JSON body.
+class MERCATO_SDK_API Request {
+public:
+    virtual ~Request();
+
+    virtual const std::string& method() const = 0;
+    /// The path without the query string, e.g. "/orders/7".
+    virtual const std::string& path() const = 0;
+    /// The request id also sent back as `X-Request-Id`.
+    virtual const std::string& requestId() const = 0;
+    /// A `{name}` parameter of the route pattern.
+    virtual std::optional<std::string> param(const std::string& name) const = 0;
+    /// A query-string parameter (first occurrence), URL-decoded.
+    virtual std::optional<std::string> query(const std::string& name) const = 0;
+    /// A request header (case-insensitive name).
+    virtual std::optional<std::string> header(const std::string& name) const = 0;
+    /// The raw body bytes (empty when there was none).
+    virtual const std::string& rawBody() const = 0;
+    /// The parsed JSON body; empty Var when the request had no body. When the route declares a
+    /// schema this is the validated, normalized object.
+    virtual const Poco::Dynamic::Var& json() const = 0;
+    /// The authenticated caller, or nullptr on a public route called without a token.
+    virtual const Principal* principal() const = 0;
+
+    /// The `{name}` path parameter as a positive 64-bit id; NotFound when it is not one (API.md §1).
+    std::int64_t idParam(const std::string& name) const;
+    /// The JSON body as an object. BadRequest `empty_body` when there was no body.
+    JsonObject body() const;
+    /// The JSON body as an object, or an empty object when there was no body.
+    JsonObject bodyOrEmpty() const;
+    /// The caller; Unauthorized when the request is anonymous.
+    const Principal& user() const;
+    /// True when the caller has this role.
+    bool hasRole(const std::string& role) const;
+};
+
+} // namespace mercato::sdk

@@ -1,0 +1,81 @@
+#pragma once
+#include "Export.h"
+#include "Request.h"
+#include "Response.h"
+#include "Validator.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mercato::sdk {
+
+enum class Method { Get, Post, Put, Patch, Delete };
+
+/// "GET", "POST", ...
+MERCATO_SDK_API const char* methodName(Method method);
+
+/// Who may call a route. The host checks it before the body is parsed or validated:
+/// no or bad token → 401, a role outside the list → 403.
+class MERCATO_SDK_API Access {
+public:
+    /// No token needed. A valid token still identifies the caller; an invalid one is ignored, so a
+    /// stale token never breaks a public endpoint such as /health or /signin.
+    static Access anyone();
+    /// Any authenticated user.
+    static Access authenticated();
+    /// Authenticated users with one of these roles.
+    static Access roles(std::vector<std::string> roles);
+    /// Authenticated users with the service's administrator role (see UserDirectory::adminRole).
+    static Access admin();
+
+    bool isPublic() const { return _public; }
+    bool isAdminOnly() const { return _admin; }
+    const std::vector<std::string>& allowedRoles() const { return _roles; }
+
+private:
+    bool _public = false;
+    bool _admin = false;
+    std::vector<std::string> _roles; ///< empty: any authenticated role
+};
+
+using Handler = std::function<Response(const Request&)>;
+
+/// One route: method, pattern with `{name}` parameters, access rule, handler, and what the host
+/// needs to validate and document it.
+struct MERCATO_SDK_API Route {
+    Route(Method method, std::string pattern, Access access, Handler handler);
+
+    /// The JSON body schema; the host validates the body against it before calling the handler.
+    Route& withBody(Schema schema, bool bodyRequired = true);
+    Route& withSummary(std::string summary);
+    /// Documents a query parameter in /openapi.json.
+    Route& withQuery(std::string name, std::string description);
+
+    Method method;
+    std::string pattern;
+    Access access;
+    Handler handler;
+    std::shared_ptr<const Schema> body;
+    bool bodyRequired = false;
+    std::string summary;
+    std::vector<std::pair<std::string, std::string>> queryDocs;
+    std::string owner; ///< filled in by the host: the plugin that registered the route
+};
+
+/// The route table a plugin fills in `start()`.
+class MERCATO_SDK_API Router {
+public:
+    virtual ~Router();
+    /// Registers a route. Throws std::invalid_argument for a malformed pattern or a route that is
+    /// already registered with the same method and pattern.
+    virtual void add(Route route) = 0;
+
+    void get(std::string pattern, Access access, Handler handler);
+    void post(std::string pattern, Access access, Handler handler);
+    void put(std::string pattern, Access access, Handler handler);
+    void del(std::string pattern, Access access, Handler handler);
+};
+
+} // namespace mercato::sdk

@@ -1,0 +1,103 @@
+#include "mercato/sdk/Database.h"
+
+#include <Poco/Data/DataException.h>
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Exception.h>
+
+namespace mercato::sdk {
+
+const char* dialectName(Dialect dialect)
+{
+    return dialect == Dialect::MySQL ? "mysql" : "sqlite";
+}
+
+Transaction::Transaction(Database& db) : _session(db.session()), _dialect(db.dialect())
+{
+    if (_dialect == Dialect::SQLite) {
+        // A deferred BEGIN would fail with SQLITE_BUSY on the read→write upgrade instead of waiting.
+        _session << "BEGIN IMMEDIATE", Poco::Data::Keywords::now;
+    } else {
+        _session.begin();
+    }
+    _open = true;
+}
+
+Transaction::~Transaction()
+{
+    if (_open) {
+        try {
+            rollback();
+        } catch (...) {
+            // A failed rollback leaves nothing to do: the connection is discarded by the pool.
+        }
+    }
+}
+
+void Transaction::commit()
+{
+    if (!_open)
+        throw std::logic_error("Transaction::commit on a finished transaction");
+    _open = false;
+    if (_dialect == Dialect::SQLite)
+        _session << "COMMIT", Poco::Data::Keywords::now;
+    else
+        _session.commit();
+}
+
+void Transaction::rollback()
+{
+    if (!_open)
+        return;
+    _open = false;
+    if (_dialect == Dialect::SQLite)
+        _session << "ROLLBACK", Poco::Data::Keywords::now;
+    else
+        _session.rollback();
+}
+
+std::int64_t lastInsertId(Poco::Data::Session& session, Dialect dialect)
+{
+    Poco::Int64 id = 0;
+    if (dialect == Dialect::MySQL)
+        session << "SELECT CAST(LAST_INSERT_ID() AS SIGNED)", Poco::Data::Keywords::into(id), Poco::Data::Keywords::now;
+    else
+        session << "SELECT last_insert_rowid()", Poco::Data::Keywords::into(id), Poco::Data::Keywords::now;
+    return id;
+}
+
+namespace {
+
+std::string messageOf(const std::exception& e)
+{
+    if (auto pe = dynamic_cast<const Poco::Exception*>(&e))
+        return pe->displayText();
+    return e.what();
+}
+
+} // namespace
+
+bool isUniqueViolation(const std::exception& e)
+{
+    const std::string text = messageOf(e);
+    return text.find("Duplicate entry") != std::string::npos          // MariaDB/MySQL 1062
+        || text.find("UNIQUE constraint failed") != std::string::npos // SQLite
+        || text.find("PRIMARY KEY constraint failed") != std::string::npos;
+}
+
+bool isConstraintViolation(const std::exception& e)
+{
+    const std::string text = messageOf(e);
+    return !isUniqueViolation(e)
+        && (text.find("CHECK constraint failed") != std::string::npos // SQLite
+            || text.find("constraint failed") != std::string::npos
+            || text.find("CONSTRAINT") != std::string::npos           // MariaDB 4025
+            || text.find("foreign key constraint fails") != std::string::npos);
+}
+
+std::string utcNow()
+{
+    return Poco::DateTimeFormatter::format(Poco::DateTime(), "%Y-%m-%d %H:%M:%S");
+}
+
+} // namespace mercato::sdk

@@ -1,0 +1,207 @@
+// The database layer (pool, transactions, migrations, error classification) on both dialects.
+#include "Migrator.h"
+#include "TestDatabase.h"
+
+#include "mercato/sdk/Database.h"
+
+#include <Poco/Data/Session.h>
+#include <Poco/Exception.h>
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+using namespace mercato;
+using namespace Poco::Data::Keywords;
+
+namespace {
+
+sdk::MigrationSet migrations(sdk::Dialect d)
+{
+    const std::string dialect = sdk::dialectName(d);
+    const std::string id = d == sdk::Dialect::MySQL ? "BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
+    return {
+        {dialect, 1, "create_items", "V001__create_items.sql",
+         "CREATE TABLE items (\n id " + id + ",\n name VARCHAR(50) NOT NULL,\n quantity BIGINT NOT NULL,\n"
+         " CONSTRAINT ck_items_quantity CHECK (quantity >= 0),\n CONSTRAINT uq_items_name UNIQUE (name)\n);\n"},
+        {dialect, 2, "seed", "V002__seed.sql", "INSERT INTO items (name, quantity) VALUES ('apple', 10);\n"},
+        {dialect == "mysql" ? "sqlite" : "mysql", 1, "other_dialect", "V001__other.sql", "THIS IS NOT SQL;\n"},
+    };
+}
+
+} // namespace
+
+template <sdk::Dialect D>
+class DatabaseTest : public CppUnit::TestFixture {
+public:
+    void appliesMigrationsOnceInOrder()
+    {
+        test::TestDatabase db(D);
+        (*db).migrate("t", migrations(D));
+        (*db).migrate("t", migrations(D)); // second start: nothing to do
+        Poco::Data::Session s = (*db).session();
+        Poco::Int64 qty = 0, applied = 0;
+        s << "SELECT quantity FROM items WHERE name = 'apple'", into(qty), now;
+        s << "SELECT COUNT(*) FROM schema_migrations WHERE owner = 't'", into(applied), now;
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(10), qty);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), applied);
+    }
+
+    void editedMigrationStopsStartup()
+    {
+        test::TestDatabase db(D);
+        auto set = migrations(D);
+        (*db).migrate("t", set);
+        set[1].sql = "INSERT INTO items (name, quantity) VALUES ('pear', 10);\n";
+        try {
+            (*db).migrate("t", set);
+            CPPUNIT_FAIL("an edited migration must stop start-up");
+        } catch (const std::runtime_error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("V002__seed.sql was edited") != std::string::npos);
+        }
+    }
+
+    void newerDatabaseStopsStartup()
+    {
+        test::TestDatabase db(D);
+        auto set = migrations(D);
+        (*db).migrate("t", set);
+        set.erase(set.begin() + 1);
+        try {
+            (*db).migrate("t", set);
+            CPPUNIT_FAIL("a newer database must stop start-up");
+        } catch (const std::runtime_error& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.what(), std::string(e.what()).find("newer than this build") != std::string::npos);
+        }
+    }
+
+    void failingMigrationIsNotRecorded()
+    {
+        test::TestDatabase db(D);
+        auto set = migrations(D);
+        set.push_back({sdk::dialectName(D), 3, "broken", "V003__broken.sql", "CREATE TABLE broken (;\n"});
+        CPPUNIT_ASSERT_THROW((*db).migrate("t", set), std::runtime_error);
+        Poco::Data::Session s = (*db).session();
+        Poco::Int64 applied = 0;
+        s << "SELECT COUNT(*) FROM schema_migrations WHERE owner = 't'", into(applied), now;
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(2), applied);
+    }
+
+    void transactionCommitsAndRollsBack()
+    {
+        test::TestDatabase db(D);
+        (*db).migrate("t", migrations(D));
+        {
+            sdk::Transaction tx(*db);
+            tx.session() << "INSERT INTO items (name, quantity) VALUES ('pear', 1)", now;
+            CPPUNIT_ASSERT(sdk::lastInsertId(tx.session(), tx.dialect()) > 1);
+        } // not committed: rolled back
+        {
+            sdk::Transaction tx(*db);
+            tx.session() << "INSERT INTO items (name, quantity) VALUES ('plum', 1)", now;
+            tx.commit();
+        }
+        Poco::Data::Session s = (*db).session();
+        Poco::Int64 pears = -1, plums = -1;
+        s << "SELECT COUNT(*) FROM items WHERE name = 'pear'", into(pears), now;
+        s << "SELECT COUNT(*) FROM items WHERE name = 'plum'", into(plums), now;
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), pears);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), plums);
+    }
+
+    void classifiesConstraintViolations()
+    {
+        test::TestDatabase db(D);
+        (*db).migrate("t", migrations(D));
+        Poco::Data::Session s = (*db).session();
+        try {
+            s << "INSERT INTO items (name, quantity) VALUES ('apple', 1)", now;
+            CPPUNIT_FAIL("duplicate name accepted");
+        } catch (const Poco::Exception& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(), sdk::isUniqueViolation(e));
+        }
+        try {
+            s << "UPDATE items SET quantity = -1 WHERE name = 'apple'", now;
+            CPPUNIT_FAIL("negative quantity accepted");
+        } catch (const Poco::Exception& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(), sdk::isConstraintViolation(e));
+            CPPUNIT_ASSERT(!sdk::isUniqueViolation(e));
+        }
+    }
+
+    /// The stock rule of API.md: a conditional decrement checked by affected rows never oversells,
+    /// however many threads buy at once, and the last unit can be bought.
+    void conditionalDecrementNeverOversells()
+    {
+        test::TestDatabase db(D);
+        (*db).migrate("t", migrations(D));
+        std::atomic<int> sold{0}, refused{0}, failed{0};
+        std::vector<std::thread> buyers;
+        for (int i = 0; i < 24; ++i) {
+            buyers.emplace_back([&] {
+                try {
+                    sdk::Transaction tx(*db);
+                    Poco::Int64 n = 1;
+                    std::string name = "apple";
+                    Poco::Data::Statement st(tx.session());
+                    st << "UPDATE items SET quantity = quantity - ? WHERE name = ? AND quantity >= ?", use(n), use(name), use(n);
+                    if (st.execute() == 1) {
+                        tx.commit();
+                        ++sold;
+                    } else {
+                        ++refused;
+                    }
+                } catch (const std::exception&) {
+                    ++failed;
+                }
+            });
+        }
+        for (auto& t : buyers)
+            t.join();
+        Poco::Data::Session s = (*db).session();
+        Poco::Int64 left = -1;
+        s << "SELECT quantity FROM items WHERE name = 'apple'", into(left), now;
+        CPPUNIT_ASSERT_EQUAL(0, failed.load());
+        CPPUNIT_ASSERT_EQUAL(10, sold.load());
+        CPPUNIT_ASSERT_EQUAL(14, refused.load());
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), left);
+    }
+
+    void pingAndPoolFigures()
+    {
+        test::TestDatabase db(D);
+        CPPUNIT_ASSERT((*db).ping());
+        CPPUNIT_ASSERT((*db).poolSize() >= 1);
+    }
+};
+
+class DatabaseSqliteTest : public DatabaseTest<sdk::Dialect::SQLite> {
+    CPPUNIT_TEST_SUITE(DatabaseSqliteTest);
+    CPPUNIT_TEST(appliesMigrationsOnceInOrder);
+    CPPUNIT_TEST(editedMigrationStopsStartup);
+    CPPUNIT_TEST(newerDatabaseStopsStartup);
+    CPPUNIT_TEST(failingMigrationIsNotRecorded);
+    CPPUNIT_TEST(transactionCommitsAndRollsBack);
+    CPPUNIT_TEST(classifiesConstraintViolations);
+    CPPUNIT_TEST(conditionalDecrementNeverOversells);
+    CPPUNIT_TEST(pingAndPoolFigures);
+    CPPUNIT_TEST_SUITE_END();
+};
+
+class DatabaseMysqlTest : public DatabaseTest<sdk::Dialect::MySQL> {
+    CPPUNIT_TEST_SUITE(DatabaseMysqlTest);
+    CPPUNIT_TEST(appliesMigrationsOnceInOrder);
+    CPPUNIT_TEST(editedMigrationStopsStartup);
+    CPPUNIT_TEST(newerDatabaseStopsStartup);
+    CPPUNIT_TEST(failingMigrationIsNotRecorded);
+    CPPUNIT_TEST(transactionCommitsAndRollsBack);
+    CPPUNIT_TEST(classifiesConstraintViolations);
+    CPPUNIT_TEST(conditionalDecrementNeverOversells);
+    CPPUNIT_TEST(pingAndPoolFigures);
+    CPPUNIT_TEST_SUITE_END();
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(DatabaseSqliteTest, "integration");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(DatabaseMysqlTest, "integration");

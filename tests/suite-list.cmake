@@ -1,0 +1,19 @@
+# The suites of each level (the class names given to CPPUNIT_TEST_SUITE_NAMED_REGISTRATION).
+list(APPEND MERCATO_UNIT_SUITES
+    ValidatorTest
+    HttpClientTest
+    RouteTableTest
+    TokenServiceTest
+    ConfigStoreTest
+    MigratorTest
+    PasswordHasherTest
+)
+list(APPEND MERCATO_INTEGRATION_SUITES
+    DatabaseSqliteTest
+    DatabaseMysqlTest
+    SqlUserStoreSqliteTest
+    SqlUserStoreMysqlTest
+)
+list(APPEND MERCATO_ACCEPTANCE_SUITES
+    HostAcceptanceTest
+)

@@ -1,0 +1,139 @@
+#include "HostProcess.h"
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace mercato::test {
+
+namespace {
+
+std::string slurp(const std::string& path)
+{
+    std::ifstream in(path);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// Starts the binary with stdout/stderr redirected to files (no pipe can fill up and block it).
+pid_t spawn(const std::vector<std::string>& argv, const std::string& outPath, const std::string& errPath)
+{
+    pid_t pid = ::fork();
+    if (pid < 0)
+        throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        FILE* out = std::freopen(outPath.c_str(), "w", stdout);
+        FILE* err = std::freopen(errPath.c_str(), "w", stderr);
+        if (!out || !err)
+            ::_exit(127);
+        std::vector<char*> args;
+        for (const auto& a : argv)
+            args.push_back(const_cast<char*>(a.c_str()));
+        args.push_back(nullptr);
+        ::execv(args[0], args.data());
+        ::_exit(127);
+    }
+    return pid;
+}
+
+/// Waits up to `timeoutSeconds` for `pid`; kills it when it overstays. Returns the exit code
+/// (128 + signal for a signal death).
+int waitFor(pid_t pid, int timeoutSeconds)
+{
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
+    int status = 0;
+    while (true) {
+        pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            break;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            return -9;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return -1;
+}
+
+std::atomic<int> runs{0};
+
+} // namespace
+
+RunResult runMercato(const std::string& configPath, const std::vector<std::string>& args, int timeoutSeconds)
+{
+    const std::string base = configPath + ".run" + std::to_string(++runs);
+    std::vector<std::string> argv{mercatoBinary(), "--config", configPath};
+    argv.insert(argv.end(), args.begin(), args.end());
+    pid_t pid = spawn(argv, base + ".out", base + ".err");
+    RunResult r;
+    r.exitCode = waitFor(pid, timeoutSeconds);
+    r.out = slurp(base + ".out");
+    r.err = slurp(base + ".err");
+    return r;
+}
+
+HostProcess::HostProcess(const TempDir& dir, const std::map<std::string, std::string>& config, int timeoutSeconds)
+    : _configPath(dir.file("host" + std::to_string(++runs) + ".properties")), _errPath(_configPath + ".err")
+{
+    writeProperties(_configPath, config);
+    pid_t pid = spawn({mercatoBinary(), "--config", _configPath}, _configPath + ".out", _errPath);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
+    const std::regex listening("listening on port ([0-9]+)");
+    while (true) {
+        std::smatch m;
+        std::string err = slurp(_errPath);
+        if (std::regex_search(err, m, listening)) {
+            _port = std::stoi(m[1]);
+            break;
+        }
+        int status = 0;
+        if (::waitpid(pid, &status, WNOHANG) == pid)
+            throw std::runtime_error("mercato exited during start-up: " + slurp(_errPath));
+        if (std::chrono::steady_clock::now() > deadline) {
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            throw std::runtime_error("mercato did not listen within the time limit: " + slurp(_errPath));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    _pid = pid;
+}
+
+HostProcess::~HostProcess()
+{
+    if (!_stopped)
+        stop();
+}
+
+int HostProcess::stop()
+{
+    if (_stopped)
+        return _exitCode;
+    _stopped = true;
+    ::kill(_pid, SIGTERM);
+    _exitCode = waitFor(_pid, 20);
+    return _exitCode;
+}
+
+std::string HostProcess::errors() const
+{
+    return slurp(_errPath);
+}
+
+} // namespace mercato::test

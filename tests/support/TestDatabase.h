@@ -1,0 +1,41 @@
+#pragma once
+#include "PooledDatabase.h"
+#include "TestEnv.h"
+
+#include <memory>
+
+namespace mercato::test {
+
+/// A fresh, empty service database of either dialect for integration tests: a SQLite file in a
+/// temporary directory, or a scratch MariaDB database. Both are removed afterwards.
+class TestDatabase {
+public:
+    explicit TestDatabase(sdk::Dialect dialect)
+    {
+        host::DatabaseSettings s;
+        s.dialect = dialect;
+        s.poolMin = 1;
+        s.poolMax = 64;
+        if (dialect == sdk::Dialect::SQLite) {
+            _dir = std::make_unique<TempDir>();
+            s.file = _dir->file("test.db");
+        } else {
+            _mysql = std::make_unique<ScratchMySqlDatabase>();
+            s.host = _mysql->server().host;
+            s.port = _mysql->server().port;
+            s.user = _mysql->server().user;
+            s.password = _mysql->server().password;
+            s.name = _mysql->name();
+        }
+        db = std::make_unique<host::PooledDatabase>(s);
+    }
+
+    sdk::Database& operator*() { return *db; }
+    std::unique_ptr<host::PooledDatabase> db;
+
+private:
+    std::unique_ptr<TempDir> _dir;
+    std::unique_ptr<ScratchMySqlDatabase> _mysql;
+};
+
+} // namespace mercato::test
