@@ -16,4 +16,6 @@ list(APPEND MERCATO_INTEGRATION_SUITES
 )
 list(APPEND MERCATO_ACCEPTANCE_SUITES
     HostAcceptanceTest
+    StartupAcceptanceTest
+    ExamplePluginAcceptanceTest
 )

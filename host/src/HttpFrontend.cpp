@@ -164,6 +164,24 @@ bool readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit, std::str
     return true;
 }
 
+/// Bodies up to this size are read and dropped after an early error response.
+constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
+
+/// Reads and drops the rest of the body; false when it is larger than `limit`.
+bool drainBody(Poco::Net::HTTPServerRequest& request, std::size_t limit)
+{
+    if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit))
+        return false;
+    std::istream& in = request.stream();
+    char buf[8192];
+    std::size_t total = 0;
+    while (in && total <= limit) {
+        in.read(buf, sizeof buf);
+        total += static_cast<std::size_t>(in.gcount());
+    }
+    return total <= limit && !in.bad();
+}
+
 } // namespace
 
 std::string renderFailure(const std::string& message, const std::vector<sdk::FieldError>& errors)
@@ -331,9 +349,13 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
         body = renderFailure("Internal server error (request id " + requestId + ")", {});
     }
 
-    // A body we did not read would be taken for the next request on a kept-alive connection.
-    if (!bodyConsumed && (request.hasContentLength() ? request.getContentLength64() > 0 : request.getChunkedTransferEncoding()))
-        response.setKeepAlive(false);
+    // A body we did not read would be taken for the next request on a kept-alive connection, and
+    // closing on unread bytes resets the connection under a client still sending: read and drop a
+    // reasonably sized one, close the connection on anything bigger.
+    if (!bodyConsumed && (request.hasContentLength() ? request.getContentLength64() > 0 : request.getChunkedTransferEncoding())) {
+        if (!drainBody(request, kMaxDrainBytes))
+            response.setKeepAlive(false);
+    }
 
     response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
     response.setContentType(contentType);

@@ -62,6 +62,8 @@ function(mercato_add_plugin name)
         mercato_embed_migrations(${name} DIR "${ARG_MIGRATIONS}" FUNCTION "${ARG_MIGRATIONS_FUNCTION}")
     endif()
     if(DEFINED MERCATO_PLUGIN_INSTALL_DIR)
+        # Installed plugins live in <prefix>/lib/mercato/plugins; the SDK library is two levels up.
+        set_target_properties(${name} PROPERTIES INSTALL_RPATH "$ORIGIN/../..")
         install(TARGETS ${name} LIBRARY DESTINATION "${MERCATO_PLUGIN_INSTALL_DIR}")
     endif()
 endfunction()
