@@ -18,4 +18,5 @@ list(APPEND MERCATO_ACCEPTANCE_SUITES
     HostAcceptanceTest
     StartupAcceptanceTest
     ExamplePluginAcceptanceTest
+    AccountsAcceptanceTest
 )

@@ -66,7 +66,9 @@ int Server::main(const std::vector<std::string>& args)
         host.start(true);
         const int port = host.listen();
         Poco::Logger::get("mercato").notice("listening on port %d (config %s)", port, _configPath);
-        std::cerr << "mercato: listening on port " << port << std::endl;
+        // One write, so the asynchronous log lines cannot land inside it (tests read this line).
+        const std::string line = "mercato: listening on port " + std::to_string(port) + "\n";
+        std::cerr.write(line.data(), static_cast<std::streamsize>(line.size())).flush();
         waitForTerminationRequest();
         Poco::Logger::get("mercato").notice("stopping: finishing in-flight requests");
         host.shutdown(10);

@@ -94,12 +94,12 @@ HostProcess::HostProcess(const TempDir& dir, const std::map<std::string, std::st
     writeProperties(_configPath, config);
     pid_t pid = spawn({mercatoBinary(), "--config", _configPath}, _configPath + ".out", _errPath);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
-    const std::regex listening("listening on port ([0-9]+)");
+    const std::regex listening("(^|\n)mercato: listening on port ([0-9]+)\n");
     while (true) {
         std::smatch m;
         std::string err = slurp(_errPath);
         if (std::regex_search(err, m, listening)) {
-            _port = std::stoi(m[1]);
+            _port = std::stoi(m[2]);
             break;
         }
         int status = 0;

@@ -31,11 +31,15 @@ public:
     }
 
     sdk::Database& operator*() { return *db; }
-    std::unique_ptr<host::PooledDatabase> db;
 
 private:
+    // Declared before `db` so they outlive it: the pool closes its connections before the scratch
+    // database is dropped (a pooled connection would hold its metadata lock).
     std::unique_ptr<TempDir> _dir;
     std::unique_ptr<ScratchMySqlDatabase> _mysql;
+
+public:
+    std::unique_ptr<host::PooledDatabase> db;
 };
 
 } // namespace mercato::test
