@@ -21,6 +21,7 @@
 #include <Poco/Thread.h>
 #include <Poco/Timespan.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace mercato::host {
@@ -209,7 +210,9 @@ int Host::listen()
         throw StartupError("cannot listen on " + address.toString() + ": " + e.displayText());
     }
     const int port = socket.address().port();
-    _http = std::make_unique<Poco::Net::HTTPServer>(frontend, socket, params);
+    const int threads = static_cast<int>(http->getInt("maxThreads"));
+    _httpPool = std::make_unique<Poco::ThreadPool>("http", std::min(threads, 4), threads, 60);
+    _http = std::make_unique<Poco::Net::HTTPServer>(frontend, *_httpPool, socket, params);
     _http->start();
     return port;
 }
@@ -220,7 +223,11 @@ void Host::shutdown(int graceSeconds)
         _http->stopAll(false);
         for (int waited = 0; waited < graceSeconds * 10 && _http->currentConnections() > 0; ++waited)
             Poco::Thread::sleep(100);
+        if (_http->currentConnections() > 0)
+            _http->stopAll(true);  // past the grace period: close what is still open
         _http.reset();
+        _httpPool->joinAll();
+        _httpPool.reset();
     }
     stopPlugins();
 }

@@ -9,6 +9,7 @@
 #include "TokenService.h"
 
 #include <Poco/Net/HTTPServer.h>
+#include <Poco/ThreadPool.h>
 
 #include <memory>
 #include <ostream>
@@ -55,6 +56,9 @@ private:
     MetricsRegistry _metrics;
     ServiceTable _services;
     CommandTable _commands;
+    // The server's own pool: HTTPServer without one uses Poco's default pool, whose capacity (16)
+    // silently caps http.maxThreads and starves keep-alive connections beyond it.
+    std::unique_ptr<Poco::ThreadPool> _httpPool;
     std::unique_ptr<Poco::Net::HTTPServer> _http;
     bool _serving = false;
 };

@@ -5,6 +5,7 @@
 
 #include "mercato/sdk/Version.h"
 
+#include <Poco/Crypto/OpenSSLInitializer.h>
 #include <Poco/Logger.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
@@ -54,6 +55,11 @@ int Server::main(const std::vector<std::string>& args)
         std::cerr << "mercato: --config FILE is required (see --help)\n";
         return EXIT_USAGE;
     }
+    // OpenSSL stays initialised for the whole run, for every Poco::Crypto user in the process (the
+    // token service holds its own too). Without it each DigestEngine initialises and uninitialises
+    // OpenSSL, and two threads doing so at once race in OpenSSLInitializer::uninitialize() and crash
+    // (seen under 64 concurrent /me requests; TokenServiceTest::verifiesFromManyThreadsAtOnce).
+    Poco::Crypto::OpenSSLInitializer crypto;
     try {
         Host host(_configPath);
         if (!args.empty()) {

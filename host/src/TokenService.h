@@ -2,6 +2,7 @@
 #include "mercato/sdk/Principal.h"
 #include "mercato/sdk/UserDirectory.h"
 
+#include <Poco/Crypto/OpenSSLInitializer.h>
 #include <Poco/JWT/Signer.h>
 
 #include <cstdint>
@@ -36,6 +37,10 @@ public:
     const std::string& issuer() const { return _issuer; }
 
 private:
+    // Holds OpenSSL initialised while the service lives: otherwise each HMAC digest initialises and
+    // uninitialises it, and concurrent verifications race in OpenSSLInitializer::uninitialize() and
+    // crash (POCO 1.11). Declared first so it outlives the signer.
+    Poco::Crypto::OpenSSLInitializer _crypto;
     Poco::JWT::Signer _signer;
     std::string _issuer;
     std::int64_t _lifetime;

@@ -10,8 +10,11 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
 #include <memory>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 using namespace mercato::test;
 
@@ -69,6 +72,7 @@ class HostAcceptanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(rejectsBadTokens);
     CPPUNIT_TEST(schemeIsCaseInsensitive);
     CPPUNIT_TEST(deletedUsersTokenIs401);
+    CPPUNIT_TEST(concurrentAuthenticatedRequestsAllSucceed);
     CPPUNIT_TEST(pluginsIsAdminOnly);
     CPPUNIT_TEST(metricsArePrometheusText);
     CPPUNIT_TEST(openApiDescribesRoutes);
@@ -209,6 +213,30 @@ public:
         HttpReply r = _http->request("GET", "/me", "", {{"Authorization", "bEaReR " + _tokens["user@example.com"]}});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
         CPPUNIT_ASSERT_EQUAL(std::string("user@example.com"), r.json->getObject("data")->getValue<std::string>("username"));
+    }
+
+    // Many threads verifying JWTs at once once crashed the host (OpenSSL initialisation race in
+    // Poco::Crypto); every request must succeed and the host must still be up afterwards.
+    void concurrentAuthenticatedRequestsAllSucceed()
+    {
+        const std::string token = _tokens["seller@example.com"];
+        std::atomic<int> ok{0}, other{0};
+        std::vector<std::thread> clients;
+        for (int t = 0; t < 48; ++t)
+            clients.emplace_back([&] {
+                HttpTestClient client(_host->port());
+                for (int i = 0; i < 60; ++i) {
+                    try {
+                        (client.get("/me", token).status == 200 ? ok : other)++;
+                    } catch (const std::exception&) {
+                        other++;
+                    }
+                }
+            });
+        for (auto& c : clients) c.join();
+        CPPUNIT_ASSERT_EQUAL(0, other.load());
+        CPPUNIT_ASSERT_EQUAL(48 * 60, ok.load());
+        CPPUNIT_ASSERT_EQUAL(200, _http->get("/health").status);
     }
 
     void deletedUsersTokenIs401()

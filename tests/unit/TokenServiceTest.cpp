@@ -7,7 +7,10 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 using namespace mercato;
 
@@ -41,6 +44,7 @@ class TokenServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(rejectsWrongOrMissingIssuer);
     CPPUNIT_TEST(rejectsBadSubject);
     CPPUNIT_TEST(rejectsGarbage);
+    CPPUNIT_TEST(verifiesFromManyThreadsAtOnce);
     CPPUNIT_TEST_SUITE_END();
 
     host::TokenService service{kSecret, "mercato-ecommerce", 3600};
@@ -69,6 +73,23 @@ class TokenServiceTest : public CppUnit::TestFixture {
     }
 
 public:
+    // Poco::Crypto initialises OpenSSL per digest object unless something holds it initialised;
+    // threads doing that at once crashed the host under load. The service must be safe to share.
+    void verifiesFromManyThreadsAtOnce()
+    {
+        const std::string jwt = service.issue({7, "SELLER", "s@example.com", "S", nullptr});
+        std::atomic<int> failures{0};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 8; ++t)
+            threads.emplace_back([&] {
+                std::string why;
+                for (int i = 0; i < 20000; ++i)
+                    if (!service.verify(jwt, why)) failures++;
+            });
+        for (auto& t : threads) t.join();
+        CPPUNIT_ASSERT_EQUAL(0, failures.load());
+    }
+
     void issuedTokenVerifies()
     {
         std::string jwt = service.issue({42, "SELLER", "s@example.com", "S", nullptr});

@@ -1,0 +1,106 @@
+# Shared by bench/*.sh: build, servers, wrk runs and the report. Source after scripts/lib/common.sh
+# and scripts/lib/services.sh. Results are appended to $BENCH_REPORT (a markdown table).
+
+BENCH_BUILD="$MERCATO_ROOT/build-bench"
+BENCH_VAR="$MERCATO_ROOT/var/bench"
+BENCH_DURATION="${BENCH_DURATION:-8s}"
+BENCH_MYSQL="host=127.0.0.1;port=3306;db=mercato_bench;user=mercato;password=mercato"
+BENCH_PIDS=()
+declare -gA BENCH_RPS BENCH_P99
+
+bench_setup() {
+  mercato_install_packages "${MERCATO_BUILD_PACKAGES[@]}" "${MERCATO_SERVICE_PACKAGES[@]}" wrk
+  mercato_start_mariadb
+  mercato_build "$BENCH_BUILD" -DCMAKE_BUILD_TYPE=Release -DMERCATO_BUILD_TESTS=OFF -DMERCATO_BUILD_BENCH=ON
+  mkdir -p "$BENCH_VAR"
+  BENCH_REPORT="$BENCH_VAR/report-$(date +%Y%m%d-%H%M%S).md"
+  trap bench_stop_all EXIT
+  {
+    echo "# $(basename "$0") on $(hostname), $(nproc) cores, $(date -u +%FT%TZ)"
+    echo "innodb_flush_log_at_trx_commit = $(mariadb -N -B -e 'SELECT @@innodb_flush_log_at_trx_commit' 2>/dev/null || echo '?')"
+    echo "wrk -t2 -d$BENCH_DURATION --latency, everything on this machine"
+    echo
+    echo "| endpoint | connections | req/s | p99 (ms) |"
+    echo "|---|---|---|---|"
+  } > "$BENCH_REPORT"
+}
+
+bench_stop_all() {
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${BENCH_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  BENCH_PIDS=()
+}
+
+# bench_wait_http URL: waits up to 30 s for a 2xx/4xx answer.
+bench_wait_http() {
+  local i
+  for i in $(seq 1 150); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.2
+  done
+  echo "nothing answers at $1" >&2
+  return 1
+}
+
+# bench_start_ceiling PORT: the bare POCO server on the bench database.
+bench_start_ceiling() {
+  "$BENCH_BUILD/bin/mercato-ceiling" "$1" "$BENCH_MYSQL" >"$BENCH_VAR/ceiling.log" 2>&1 &
+  BENCH_PIDS+=($!)
+  CEILING_PID=$!
+  bench_wait_http "http://127.0.0.1:$1/tiny"
+}
+
+# bench_start_host CONFIG PORT: the real mercato binary.
+bench_start_host() {
+  "$BENCH_BUILD/bin/mercato" --config "$1" >"$BENCH_VAR/host.log" 2>&1 &
+  BENCH_PIDS+=($!)
+  HOST_PID=$!
+  bench_wait_http "http://127.0.0.1:$2/health"
+}
+
+# bench_wrk KEY CONNECTIONS URL [wrk arguments...]: one run; records req/s and p99 under KEY@CONNECTIONS.
+bench_wrk() {
+  local key="$1" conns="$2" url="$3"
+  shift 3
+  local out rps p99
+  out="$(wrk -t2 -c"$conns" -d"$BENCH_DURATION" --latency "$@" "$url")"
+  if grep -q "Non-2xx or 3xx responses" <<<"$out"; then
+    echo "warning: $key c$conns had non-2xx answers: $(grep 'Non-2xx' <<<"$out")" >&2
+  fi
+  rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
+  p99="$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v*=1000}; printf "%.2f", v}' <<<"$out")"
+  BENCH_RPS["$key@$conns"]="$rps"
+  BENCH_P99["$key@$conns"]="$p99"
+  echo "| $key | $conns | $rps | $p99 |" >> "$BENCH_REPORT"
+  printf '%-28s c%-3s %8s req/s  p99 %6s ms\n' "$key" "$conns" "$rps" "$p99" >&2
+}
+
+# bench_ratio NAME KEY CEILING_KEY GOAL: "NAME: a ÷ b = r (goal ≥ GOAL)" for both connection counts.
+bench_ratio() {
+  local name="$1" key="$2" ceil="$3" goal="$4" c line
+  for c in 16 64; do
+    [ -n "${BENCH_RPS[$key@$c]:-}" ] && [ -n "${BENCH_RPS[$ceil@$c]:-}" ] || continue
+    line="$(awk -v a="${BENCH_RPS[$key@$c]}" -v b="${BENCH_RPS[$ceil@$c]}" -v g="$goal" -v n="$name" -v c="$c" \
+      'BEGIN {r = (b > 0 ? a / b : 0); printf "%s c%s: %d ÷ %d = %.2f (goal ≥ %.2f) %s", n, c, a, b, r, g, (r >= g ? "met" : "MISSED")}')"
+    echo "- $line" >> "$BENCH_REPORT"
+    echo "$line" >&2
+  done
+}
+
+# bench_rss NAME PID: resident memory in MB.
+bench_rss() {
+  local kb
+  kb="$(awk '/^VmRSS:/ {print $2}' "/proc/$2/status")"
+  echo "- RSS $1: $((kb / 1024)) MB" >> "$BENCH_REPORT"
+  echo "RSS $1: $((kb / 1024)) MB" >&2
+}
+
+# bench_fairness HOST PORT PATH CONNECTIONS SECONDS [AUTHORIZATION]
+bench_fairness() {
+  local line
+  line="$("$BENCH_BUILD/bin/mercato-fairness" "$@")" || true
+  echo "- $line" >> "$BENCH_REPORT"
+  echo "$line" >&2
+  return 0
+}
