@@ -42,20 +42,6 @@ std::string tokenFor(const std::string& sub, const std::string& issuer, Poco::In
     return signer.sign(t, Poco::JWT::Signer::ALGO_HS256);
 }
 
-/// Lines "username<TAB>token" of `users mock-users`, as a map.
-std::map<std::string, std::string> parseTokens(const std::string& out)
-{
-    std::map<std::string, std::string> tokens;
-    std::istringstream in(out);
-    std::string line;
-    while (std::getline(in, line)) {
-        auto tab = line.find('\t');
-        if (tab != std::string::npos)
-            tokens[line.substr(0, tab)] = line.substr(tab + 1);
-    }
-    return tokens;
-}
-
 } // namespace
 
 class HostAcceptanceTest : public CppUnit::TestFixture {
@@ -87,7 +73,7 @@ public:
         writeProperties(_dir->file("cli.properties"), _config);
         RunResult mock = runMercato(_dir->file("cli.properties"), {"users", "mock-users"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(mock.err, 0, mock.exitCode);
-        _tokens = parseTokens(mock.out);
+        _tokens = parseMockTokens(mock.out);
         CPPUNIT_ASSERT_EQUAL(std::size_t(4), _tokens.size());
         _host = std::make_unique<HostProcess>(*_dir, _config);
         _http = std::make_unique<HttpTestClient>(_host->port());

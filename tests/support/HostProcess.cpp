@@ -136,4 +136,17 @@ std::string HostProcess::errors() const
     return slurp(_errPath);
 }
 
+std::map<std::string, std::string> parseMockTokens(const std::string& out)
+{
+    std::map<std::string, std::string> tokens;
+    std::istringstream in(out);
+    std::string line;
+    while (std::getline(in, line)) {
+        auto tab = line.find('\t');
+        if (tab != std::string::npos)
+            tokens[line.substr(0, tab)] = line.substr(tab + 1);
+    }
+    return tokens;
+}
+
 } // namespace mercato::test

@@ -19,6 +19,9 @@ struct RunResult {
 /// Runs `mercato --config <file> args...` to completion (CLI commands, failing start-ups).
 RunResult runMercato(const std::string& configPath, const std::vector<std::string>& args = {}, int timeoutSeconds = 60);
 
+/// The "username<TAB>token" lines printed by `users mock-users`, as a map.
+std::map<std::string, std::string> parseMockTokens(const std::string& out);
+
 /// A `mercato` server process on an ephemeral port, stopped (SIGTERM) on destruction.
 class HostProcess {
 public:

@@ -31,20 +31,6 @@ const char* const kDeliverySecret = "delivery-secret-fedcba9876543210fedcba98765
 const std::vector<std::string> kEcommerceUserKeys{"created_at", "id", "name", "role", "shipping_address", "updated_at", "username"};
 const std::vector<std::string> kDeliveryUserKeys{"created_at", "id", "name", "role", "updated_at", "username"};
 
-/// Lines "username<TAB>token" of `users mock-users`, as a map.
-std::map<std::string, std::string> parseTokens(const std::string& out)
-{
-    std::map<std::string, std::string> tokens;
-    std::istringstream in(out);
-    std::string line;
-    while (std::getline(in, line)) {
-        auto tab = line.find('\t');
-        if (tab != std::string::npos)
-            tokens[line.substr(0, tab)] = line.substr(tab + 1);
-    }
-    return tokens;
-}
-
 /// A JSON object text from string members (values escaped by Poco).
 std::string jsonOf(const std::vector<std::pair<std::string, std::string>>& members)
 {
@@ -857,7 +843,7 @@ private:
         writeProperties(dir.file("cli.properties"), config);
         RunResult run = runMercato(dir.file("cli.properties"), {"users", "mock-users"});
         CPPUNIT_ASSERT_EQUAL_MESSAGE(run.err, 0, run.exitCode);
-        std::map<std::string, std::string> tokens = parseTokens(run.out);
+        std::map<std::string, std::string> tokens = parseMockTokens(run.out);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(run.out, expected, tokens.size());
         return tokens;
     }
