@@ -25,4 +25,4 @@ mercato_test_level(acceptance SOURCES ${_acceptance_sources} SUITES ${MERCATO_AC
     LINK mercato-host-core
     ENV "MERCATO_TEST_PLUGIN_DIR=${MERCATO_TEST_PLUGIN_DIR}")
 # Acceptance tests drive the real binary and plugins: build them first.
-add_dependencies(mercato-acceptance-tests mercato accounts wrongabi notaplugin)
+add_dependencies(mercato-acceptance-tests mercato accounts ecommerce wrongabi notaplugin)

@@ -3,6 +3,7 @@
 #include "ConfigError.h"
 #include "HostConfig.h"
 #include "OperationsRoutes.h"
+#include "SqlOutbox.h"
 
 #include "mercato/sdk/PluginContext.h"
 
@@ -23,6 +24,9 @@
 
 #include <algorithm>
 #include <sstream>
+
+// Generated from host/sql by mercato_embed_migrations.
+const mercato::sdk::MigrationSet& mercatoHostMigrations();
 
 namespace mercato::host {
 
@@ -111,6 +115,13 @@ void Host::start(bool serving)
 {
     _serving = serving;
     _database = std::make_unique<PooledDatabase>(DatabaseSettings::fromConfig(*_config.view("db")));
+    try {
+        _database->migrate("mercato", mercatoHostMigrations());
+    } catch (const std::exception& e) {
+        throw StartupError(std::string("host migrations: ") + e.what());
+    }
+    _services.provide<sdk::Outbox>(std::make_shared<SqlOutbox>(*_database));
+    _idempotency = std::make_unique<IdempotencyStore>(*_database);
     for (auto* p : _order) {
         auto context = std::make_unique<Context>(*this, p->info.name, _config.view(p->info.name), serving);
         _routes.setOwner(p->info.name);
@@ -190,6 +201,7 @@ int Host::listen()
     settings.accessLog = http->getBool("accessLog");
     auto* frontend = new HttpFrontend(_routes, *_tokens, _metrics, settings);
     frontend->setUserDirectory(_services.find<sdk::UserDirectory>());
+    frontend->setIdempotencyStore(_idempotency.get());
 
     Poco::AutoPtr<Poco::Net::HTTPServerParams> params(new Poco::Net::HTTPServerParams);
     params->setMaxThreads(static_cast<int>(http->getInt("maxThreads")));

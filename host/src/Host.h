@@ -1,6 +1,7 @@
 #pragma once
 #include "ConfigStore.h"
 #include "HttpFrontend.h"
+#include "IdempotencyStore.h"
 #include "MetricsRegistry.h"
 #include "PluginLoader.h"
 #include "PooledDatabase.h"
@@ -56,6 +57,7 @@ private:
     MetricsRegistry _metrics;
     ServiceTable _services;
     CommandTable _commands;
+    std::unique_ptr<IdempotencyStore> _idempotency;
     // The server's own pool: HTTPServer without one uses Poco's default pool, whose capacity (16)
     // silently caps http.maxThreads and starves keep-alive connections beyond it.
     std::unique_ptr<Poco::ThreadPool> _httpPool;

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <istream>
+#include <optional>
 #include <sstream>
 
 namespace mercato::host {
@@ -242,6 +243,7 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
     std::vector<std::pair<std::string, std::string>> extraHeaders;
     std::string routeLabel = "unmatched";
     bool bodyConsumed = false;
+    std::optional<std::string> claimedKey;
 
     try {
         RouteMatch match = _routes.match(request.getMethod(), rawPath);
@@ -321,14 +323,32 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
             }
         }
 
-        sdk::Response result = route.handler(rq);
-        status = result.status();
-        extraHeaders = result.headers();
-        if (result.isRaw()) {
-            body = result.body();
-            contentType = result.contentType();
-        } else {
-            body = renderSuccess(result);
+        // Idempotency-Key: replay the stored first response, or claim the key for this request.
+        bool replayed = false;
+        if (route.idempotencyKey && _idempotency && rq.caller && request.has("Idempotency-Key")) {
+            const std::string key = request.get("Idempotency-Key");
+            IdempotencyStore::checkKey(key);
+            const std::string fingerprint = IdempotencyStore::fingerprint(
+                request.getMethod(), path, rq.parsed.isEmpty() ? std::string() : sdk::toJson(rq.parsed));
+            if (auto stored = _idempotency->claim(rq.caller->id, key, fingerprint)) {
+                status = stored->status;
+                body = std::move(stored->body);
+                extraHeaders.emplace_back("Idempotent-Replayed", "true");
+                replayed = true;
+            } else {
+                claimedKey = key;
+            }
+        }
+        if (!replayed) {
+            sdk::Response result = route.handler(rq);
+            status = result.status();
+            extraHeaders = result.headers();
+            if (result.isRaw()) {
+                body = result.body();
+                contentType = result.contentType();
+            } else {
+                body = renderSuccess(result);
+            }
         }
     } catch (const sdk::ApiError& e) {
         status = e.status();
@@ -347,6 +367,18 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
         status = 500;
         _log.error("request %s %s %s failed: %s", requestId, request.getMethod(), path, std::string(e.what()));
         body = renderFailure("Internal server error (request id " + requestId + ")", {});
+    }
+
+    if (claimedKey) {
+        // Store the outcome for repeats; after a server fault let the client retry instead.
+        try {
+            if (status >= 500)
+                _idempotency->release(rq.caller->id, *claimedKey);
+            else
+                _idempotency->complete(rq.caller->id, *claimedKey, status, body);
+        } catch (const std::exception& e) {
+            _log.error("request %s: cannot record Idempotency-Key outcome: %s", requestId, std::string(e.what()));
+        }
     }
 
     // A body we did not read would be taken for the next request on a kept-alive connection, and

@@ -1,4 +1,5 @@
 #pragma once
+#include "IdempotencyStore.h"
 #include "MetricsRegistry.h"
 #include "RouteTable.h"
 #include "TokenService.h"
@@ -21,7 +22,8 @@ struct FrontendSettings {
 
 /// The request pipeline every route goes through, in this order: request id → route match
 /// (404 / 405 with Allow) → authentication (401) → access rule (403) → body size (413) →
-/// content type (415) → JSON parse (400) → schema validation (400) → handler → envelope.
+/// content type (415) → JSON parse (400) → schema validation (400) → Idempotency-Key (replay or
+/// 409) → handler → envelope.
 /// Every failure on the way, and every exception from a handler, is rendered here and only here.
 class HttpFrontend final : public Poco::Net::HTTPRequestHandlerFactory {
 public:
@@ -29,6 +31,8 @@ public:
 
     /// Set once after the plugins started; null means tokens are trusted as issued.
     void setUserDirectory(std::shared_ptr<sdk::UserDirectory> users) { _users = std::move(users); }
+    /// Set once before serving; routes marked idempotent() use it.
+    void setIdempotencyStore(IdempotencyStore* store) { _idempotency = store; }
 
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest& request) override;
 
@@ -41,6 +45,7 @@ private:
     MetricsRegistry& _metrics;
     FrontendSettings _settings;
     std::shared_ptr<sdk::UserDirectory> _users;
+    IdempotencyStore* _idempotency = nullptr;
     Poco::Logger& _log;
     Poco::Logger& _accessLog;
 };

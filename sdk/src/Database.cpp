@@ -4,6 +4,7 @@
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
+#include <Poco/Timestamp.h>
 
 namespace mercato::sdk {
 
@@ -97,7 +98,14 @@ bool isConstraintViolation(const std::exception& e)
 
 std::string utcNow()
 {
-    return Poco::DateTimeFormatter::format(Poco::DateTime(), "%Y-%m-%d %H:%M:%S");
+    return utcFromNow(0);
+}
+
+std::string utcFromNow(std::int64_t seconds)
+{
+    Poco::Timestamp t;
+    t += static_cast<Poco::Timestamp::TimeDiff>(seconds) * Poco::Timestamp::resolution();
+    return Poco::DateTimeFormatter::format(t, "%Y-%m-%d %H:%M:%S");
 }
 
 } // namespace mercato::sdk

@@ -106,4 +106,29 @@ std::string toJson(const Poco::Dynamic::Var& value)
     return withValidUtf8(out.str());
 }
 
+std::optional<std::string> optionalString(const JsonObject& object, const std::string& key)
+{
+    if (object.isNull() || !object->has(key) || object->isNull(key))
+        return std::nullopt;
+    return object->getValue<std::string>(key);
+}
+
+std::optional<std::int64_t> optionalInt(const JsonObject& object, const std::string& key)
+{
+    if (object.isNull() || !object->has(key) || object->isNull(key))
+        return std::nullopt;
+    return object->get(key).convert<std::int64_t>();
+}
+
+std::optional<std::vector<std::int64_t>> optionalIntArray(const JsonObject& object, const std::string& key)
+{
+    if (object.isNull() || !object->has(key) || object->isNull(key))
+        return std::nullopt;
+    std::vector<std::int64_t> values;
+    JsonArray array = object->getArray(key);
+    for (std::size_t i = 0; array && i < array->size(); ++i)
+        values.push_back(array->get(static_cast<unsigned>(i)).convert<std::int64_t>());
+    return values;
+}
+
 } // namespace mercato::sdk

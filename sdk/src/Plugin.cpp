@@ -4,6 +4,7 @@
 #include "mercato/sdk/Config.h"
 #include "mercato/sdk/Database.h"
 #include "mercato/sdk/Metrics.h"
+#include "mercato/sdk/Outbox.h"
 #include "mercato/sdk/Plugin.h"
 #include "mercato/sdk/PluginContext.h"
 #include "mercato/sdk/Request.h"
@@ -24,5 +25,6 @@ Metrics::~Metrics() = default;
 Config::~Config() = default;
 Database::~Database() = default;
 Request::~Request() = default;
+Outbox::~Outbox() = default;
 
 } // namespace mercato::sdk

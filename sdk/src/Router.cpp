@@ -42,6 +42,12 @@ Route::Route(Method m, std::string p, Access a, Handler h)
 {
 }
 
+Route& Route::idempotent()
+{
+    idempotencyKey = true;
+    return *this;
+}
+
 Route& Route::withBody(Schema schema, bool required)
 {
     body = std::make_shared<const Schema>(std::move(schema));

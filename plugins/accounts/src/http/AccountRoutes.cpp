@@ -19,13 +19,6 @@ Schema usernameSchema() { return Schema::string().maxLength(120).email(); }
 Schema passwordSchema() { return Schema::string().noTrim().minLength(8).maxLength(128); }
 Schema addressSchema() { return Schema::string().maxLength(255); }
 
-std::optional<std::string> optionalString(const sdk::JsonObject& body, const std::string& key)
-{
-    if (!body->has(key) || body->isNull(key))
-        return std::nullopt;
-    return body->getValue<std::string>(key);
-}
-
 /// A password reaches crypt(3) as a C string: an embedded NUL would silently shorten it.
 void rejectNul(const std::optional<std::string>& password)
 {
@@ -90,11 +83,11 @@ void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::T
             fields.push_back(sdk::required("shipping_address", addressSchema()));
         router.add(Route(Method::Post, "/signup", Access::anyone(), [svc, issuer, principalOf](const sdk::Request& rq) {
             sdk::JsonObject body = rq.body();
-            auto password = optionalString(body, "password");
+            auto password = sdk::optionalString(body, "password");
             rejectNul(password);
             try {
                 User user = svc->create(body->getValue<std::string>("name"), body->getValue<std::string>("username"), *password,
-                                        svc->policy().signupRole, optionalString(body, "shipping_address"));
+                                        svc->policy().signupRole, sdk::optionalString(body, "shipping_address"));
                 return Response::created(issuer->issue(principalOf(user)), "Signed up");
             } catch (const DuplicateUsername&) {
                 throw duplicate(body->getValue<std::string>("username"));
@@ -141,11 +134,11 @@ void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::T
         createFields.push_back(sdk::optional("shipping_address", addressSchema()));
     router.add(Route(Method::Post, "/users", Access::admin(), [svc, withAddress](const sdk::Request& rq) {
         sdk::JsonObject body = rq.body();
-        auto password = optionalString(body, "password");
+        auto password = sdk::optionalString(body, "password");
         rejectNul(password);
         try {
             User user = svc->create(body->getValue<std::string>("name"), body->getValue<std::string>("username"), *password,
-                                    body->getValue<std::string>("role"), optionalString(body, "shipping_address"));
+                                    body->getValue<std::string>("role"), sdk::optionalString(body, "shipping_address"));
             return Response::created(userJson(user, withAddress), "User created");
         } catch (const DuplicateUsername&) {
             throw duplicate(body->getValue<std::string>("username"));
@@ -170,10 +163,10 @@ void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::T
         requireSelfOrAdmin(rq, *svc, id);
         sdk::JsonObject body = rq.body();
         UserChanges changes;
-        changes.name = optionalString(body, "name");
-        changes.password = optionalString(body, "password");
-        changes.shippingAddress = optionalString(body, "shipping_address");
-        changes.role = optionalString(body, "role");
+        changes.name = sdk::optionalString(body, "name");
+        changes.password = sdk::optionalString(body, "password");
+        changes.shippingAddress = sdk::optionalString(body, "shipping_address");
+        changes.role = sdk::optionalString(body, "role");
         rejectNul(changes.password);
         if (changes.role && rq.user().role != svc->policy().adminRole)
             throw sdk::Forbidden("Only an administrator can change a role");

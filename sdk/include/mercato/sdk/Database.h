@@ -71,5 +71,7 @@ MERCATO_SDK_API bool isConstraintViolation(const std::exception& e);
 
 /// The current UTC time as API.md's `YYYY-MM-DD HH:MM:SS`, the form timestamps are stored in.
 MERCATO_SDK_API std::string utcNow();
+/// The UTC time `seconds` from now (negative: ago), in the same form; such strings compare in time order.
+MERCATO_SDK_API std::string utcFromNow(std::int64_t seconds);
 
 } // namespace mercato::sdk

@@ -5,7 +5,10 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace mercato::sdk {
 
@@ -17,6 +20,13 @@ using JsonArray = Poco::JSON::Array::Ptr;
 MERCATO_SDK_API JsonObject makeObject();
 /// A new empty array.
 MERCATO_SDK_API JsonArray makeArray();
+/// The member `key` of a (validated) object as a string, or nullopt when absent or null.
+MERCATO_SDK_API std::optional<std::string> optionalString(const JsonObject& object, const std::string& key);
+/// The member `key` as a 64-bit integer, or nullopt when absent or null.
+MERCATO_SDK_API std::optional<std::int64_t> optionalInt(const JsonObject& object, const std::string& key);
+/// The member `key` (an array of integers) as a vector, or nullopt when absent or null.
+MERCATO_SDK_API std::optional<std::vector<std::int64_t>> optionalIntArray(const JsonObject& object, const std::string& key);
+
 /// Compact JSON text of any JSON value.
 MERCATO_SDK_API std::string toJson(const Poco::Dynamic::Var& value);
 

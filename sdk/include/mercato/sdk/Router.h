@@ -52,6 +52,11 @@ struct MERCATO_SDK_API Route {
     Route& withSummary(std::string summary);
     /// Documents a query parameter in /openapi.json.
     Route& withQuery(std::string name, std::string description);
+    /// Honours the `Idempotency-Key` header (API.md §1): the host stores the first response per
+    /// caller and key for 24 h and replays it for a repeat of the same request (method, path and
+    /// body); the same key with another request is 409, and so is a repeat while the first runs.
+    /// Responses with a 5xx status are not stored, so the client may retry.
+    Route& idempotent();
 
     Method method;
     std::string pattern;
@@ -61,6 +66,7 @@ struct MERCATO_SDK_API Route {
     bool bodyRequired = false;
     std::string summary;
     std::vector<std::pair<std::string, std::string>> queryDocs;
+    bool idempotencyKey = false;
     std::string owner; ///< filled in by the host: the plugin that registered the route
 };
 

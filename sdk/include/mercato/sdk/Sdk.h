@@ -8,6 +8,7 @@
 #include "Json.h"
 #include "Metrics.h"
 #include "Migration.h"
+#include "Outbox.h"
 #include "Pagination.h"
 #include "Plugin.h"
 #include "PluginContext.h"
@@ -19,3 +20,4 @@
 #include "UserDirectory.h"
 #include "Validator.h"
 #include "Version.h"
+#include "WebhookSignature.h"

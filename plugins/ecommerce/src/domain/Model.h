@@ -1,0 +1,93 @@
+#pragma once
+// The ecommerce domain's value types (API.md §2). No I/O here.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mercato::ecommerce {
+
+/// The roles of the ecommerce service.
+namespace role {
+inline const std::string kAdmin = "MARKETPLACE_ADMIN";
+inline const std::string kSeller = "SELLER";
+inline const std::string kBuyer = "MARKETPLACE_USER";
+inline const std::string kDeliveryService = "DELIVERY_SERVICE";
+} // namespace role
+
+struct Store {
+    std::int64_t id = 0;
+    std::string name;
+    std::string description;
+    std::string warehouseAddress; ///< empty: none yet (the store cannot sell)
+    std::vector<std::int64_t> usersIds;
+    std::string createdAt;
+    std::string updatedAt;
+};
+
+struct Product {
+    std::int64_t id = 0;
+    std::int64_t storeId = 0;
+    std::string name;
+    std::string shortDescription;
+    std::int64_t quantity = 0;
+    std::string createdAt;
+    std::string updatedAt;
+};
+
+enum class OrderStatus { Created, Confirmed, Dispatched, Delivered, Cancelled };
+
+const char* toString(OrderStatus status);
+/// The status named `name` (API.md spelling), or nullopt.
+std::optional<OrderStatus> parseOrderStatus(const std::string& name);
+/// Every status name, for validation messages and schemas.
+std::vector<std::string> orderStatusNames();
+
+struct OrderLine {
+    std::int64_t id = 0;
+    std::int64_t orderId = 0;
+    std::int64_t productId = 0;
+    std::int64_t storeId = 0;
+    std::string name;
+    std::int64_t quantity = 0;
+    std::string createdAt;
+};
+
+struct DeliveryInfo {
+    std::string trackingNumber;
+    std::string status;
+};
+
+struct Order {
+    std::int64_t id = 0;
+    OrderStatus status = OrderStatus::Created;
+    std::int64_t userId = 0;
+    std::string buyerName;
+    std::string deliveryAddress;
+    std::vector<OrderLine> lines;
+    std::optional<DeliveryInfo> delivery;
+    std::string createdAt;
+    std::string updatedAt;
+};
+
+/// One requested purchase: `quantity` units of `productId`.
+struct LineRequest {
+    std::int64_t productId = 0;
+    std::int64_t quantity = 0;
+};
+
+/// Why a line could not be bought; `index` is its position in the request (0 for a single line).
+struct LineFailure {
+    enum class Reason { UnknownProduct, NoWarehouse, InsufficientStock };
+    std::size_t index = 0;
+    Reason reason = Reason::UnknownProduct;
+};
+
+/// A page of a list and the total count of the filtered list.
+template <class T>
+struct Slice {
+    std::vector<T> items;
+    std::int64_t total = 0;
+};
+
+} // namespace mercato::ecommerce
