@@ -7,12 +7,16 @@ list(APPEND MERCATO_UNIT_SUITES
     ConfigStoreTest
     MigratorTest
     PasswordHasherTest
+    OrderRulesTest
+    WebhookSignatureTest
 )
 list(APPEND MERCATO_INTEGRATION_SUITES
     DatabaseSqliteTest
     DatabaseMysqlTest
     SqlUserStoreSqliteTest
     SqlUserStoreMysqlTest
+    SqlMarketStoreSqliteTest
+    SqlMarketStoreMysqlTest
 )
 list(APPEND MERCATO_ACCEPTANCE_SUITES
     HostAcceptanceTest

@@ -15,12 +15,12 @@ const char* dialectName(Dialect dialect)
 
 Transaction::Transaction(Database& db) : _session(db.session()), _dialect(db.dialect())
 {
-    if (_dialect == Dialect::SQLite) {
-        // A deferred BEGIN would fail with SQLITE_BUSY on the read→write upgrade instead of waiting.
-        _session << "BEGIN IMMEDIATE", Poco::Data::Keywords::now;
-    } else {
-        _session.begin();
-    }
+    // Plain SQL on both dialects, not Session::begin(): POCO 1.11's MySQL session turns autocommit
+    // off in begin() and never back on, so every later read on that pooled connection would run in
+    // an implicit transaction that is never committed (stale snapshots, held locks).
+    // On SQLite a deferred BEGIN would fail with SQLITE_BUSY on the read→write upgrade instead of
+    // waiting, hence IMMEDIATE.
+    _session << (_dialect == Dialect::SQLite ? "BEGIN IMMEDIATE" : "START TRANSACTION"), Poco::Data::Keywords::now;
     _open = true;
 }
 
@@ -40,10 +40,7 @@ void Transaction::commit()
     if (!_open)
         throw std::logic_error("Transaction::commit on a finished transaction");
     _open = false;
-    if (_dialect == Dialect::SQLite)
-        _session << "COMMIT", Poco::Data::Keywords::now;
-    else
-        _session.commit();
+    _session << "COMMIT", Poco::Data::Keywords::now;
 }
 
 void Transaction::rollback()
@@ -51,10 +48,7 @@ void Transaction::rollback()
     if (!_open)
         return;
     _open = false;
-    if (_dialect == Dialect::SQLite)
-        _session << "ROLLBACK", Poco::Data::Keywords::now;
-    else
-        _session.rollback();
+    _session << "ROLLBACK", Poco::Data::Keywords::now;
 }
 
 std::int64_t lastInsertId(Poco::Data::Session& session, Dialect dialect)

@@ -111,6 +111,29 @@ public:
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(1), plums);
     }
 
+    // A pooled connection that ran a transaction must read fresh data afterwards: POCO's MySQL
+    // Session::begin() left autocommit off, so later plain reads kept a stale snapshot.
+    void connectionsReadFreshDataAfterATransaction()
+    {
+        test::TestDatabase db(D);
+        (*db).migrate("t", migrations(D));
+        for (int round = 0; round < 3; ++round) {
+            {
+                sdk::Transaction tx(*db);
+                tx.session() << "SELECT COUNT(*) FROM items", now;
+            }
+            Poco::Data::Session reader = (*db).session();
+            Poco::Int64 before = -1, after = -1;
+            reader << "SELECT COUNT(*) FROM items", into(before), now;
+            {
+                Poco::Data::Session writer = (*db).session();
+                writer << "INSERT INTO items (name, quantity) VALUES ('fig" + std::to_string(round) + "', 1)", now;
+            }
+            reader << "SELECT COUNT(*) FROM items", into(after), now;
+            CPPUNIT_ASSERT_EQUAL(before + 1, after);
+        }
+    }
+
     void classifiesConstraintViolations()
     {
         test::TestDatabase db(D);
@@ -184,6 +207,7 @@ class DatabaseSqliteTest : public DatabaseTest<sdk::Dialect::SQLite> {
     CPPUNIT_TEST(newerDatabaseStopsStartup);
     CPPUNIT_TEST(failingMigrationIsNotRecorded);
     CPPUNIT_TEST(transactionCommitsAndRollsBack);
+    CPPUNIT_TEST(connectionsReadFreshDataAfterATransaction);
     CPPUNIT_TEST(classifiesConstraintViolations);
     CPPUNIT_TEST(conditionalDecrementNeverOversells);
     CPPUNIT_TEST(pingAndPoolFigures);
@@ -197,6 +221,7 @@ class DatabaseMysqlTest : public DatabaseTest<sdk::Dialect::MySQL> {
     CPPUNIT_TEST(newerDatabaseStopsStartup);
     CPPUNIT_TEST(failingMigrationIsNotRecorded);
     CPPUNIT_TEST(transactionCommitsAndRollsBack);
+    CPPUNIT_TEST(connectionsReadFreshDataAfterATransaction);
     CPPUNIT_TEST(classifiesConstraintViolations);
     CPPUNIT_TEST(conditionalDecrementNeverOversells);
     CPPUNIT_TEST(pingAndPoolFigures);

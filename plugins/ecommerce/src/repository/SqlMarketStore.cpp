@@ -96,10 +96,11 @@ std::string idList(const std::vector<std::int64_t>& ids)
     return s;
 }
 
-/// A WHERE clause built from parts, with its bound values (copied into the statement).
+/// A WHERE clause (or SET list) built from parts, with its values. Each statement gets fresh
+/// bindings: a binding object cannot be shared by two statements on MariaDB.
 struct Filter {
     std::vector<std::string> clauses;
-    std::vector<Poco::Data::AbstractBinding::Ptr> binds;
+    std::vector<std::variant<std::string, Poco::Int64>> binds;
 
     std::string where() const
     {
@@ -110,8 +111,12 @@ struct Filter {
     }
     void apply(Statement& st) const
     {
-        for (const auto& b : binds)
-            st.addBind(b);
+        for (const auto& b : binds) {
+            if (auto* text = std::get_if<std::string>(&b))
+                st.addBind(bind(*text));
+            else
+                st.addBind(bind(std::get<Poco::Int64>(b)));
+        }
     }
 };
 
@@ -268,7 +273,7 @@ Slice<Store> SqlMarketStore::listStores(const StoreQuery& query)
     f.clauses.push_back("s.deleted_at IS NULL");
     if (!query.nameContains.empty()) {
         f.clauses.push_back("LOWER(s.name) LIKE LOWER(?) ESCAPE '!'");
-        f.binds.push_back(bind(likePattern(query.nameContains)));
+        f.binds.emplace_back(likePattern(query.nameContains));
     }
     if (query.memberUserId)
         f.clauses.push_back("s.id IN (SELECT store_id FROM store_members WHERE user_id = " + std::to_string(*query.memberUserId) + ")");
@@ -290,18 +295,18 @@ std::optional<Store> SqlMarketStore::updateStore(std::int64_t id, const StorePat
         Filter set;
         if (patch.name) {
             set.clauses.push_back("name = ?");
-            set.binds.push_back(bind(*patch.name));
+            set.binds.emplace_back(*patch.name);
         }
         if (patch.description) {
             set.clauses.push_back("description = ?");
-            set.binds.push_back(bind(*patch.description));
+            set.binds.emplace_back(*patch.description);
         }
         if (patch.warehouseAddress) {
             set.clauses.push_back("warehouse_address = NULLIF(?, '')");
-            set.binds.push_back(bind(*patch.warehouseAddress));
+            set.binds.emplace_back(*patch.warehouseAddress);
         }
         set.clauses.push_back("updated_at = ?");
-        set.binds.push_back(bind(sdk::utcNow()));
+        set.binds.emplace_back(sdk::utcNow());
         std::string assignments;
         for (const auto& c : set.clauses)
             assignments += (assignments.empty() ? "" : ", ") + c;
@@ -382,7 +387,7 @@ Slice<Product> SqlMarketStore::listProducts(const ProductQuery& query)
         f.clauses.push_back("p.store_id = " + std::to_string(*query.storeId));
     if (!query.nameContains.empty()) {
         f.clauses.push_back("LOWER(p.name) LIKE LOWER(?) ESCAPE '!'");
-        f.binds.push_back(bind(likePattern(query.nameContains)));
+        f.binds.emplace_back(likePattern(query.nameContains));
     }
     if (query.inStockOnly)
         f.clauses.push_back("p.quantity > 0");
@@ -401,18 +406,18 @@ std::optional<Product> SqlMarketStore::updateProduct(std::int64_t id, const Prod
     Filter set;
     if (patch.name) {
         set.clauses.push_back("name = ?");
-        set.binds.push_back(bind(*patch.name));
+        set.binds.emplace_back(*patch.name);
     }
     if (patch.shortDescription) {
         set.clauses.push_back("short_description = ?");
-        set.binds.push_back(bind(*patch.shortDescription));
+        set.binds.emplace_back(*patch.shortDescription);
     }
     if (patch.quantity) {
         set.clauses.push_back("quantity = ?");
-        set.binds.push_back(bind(static_cast<Poco::Int64>(*patch.quantity)));
+        set.binds.emplace_back(static_cast<Poco::Int64>(*patch.quantity));
     }
     set.clauses.push_back("updated_at = ?");
-    set.binds.push_back(bind(sdk::utcNow()));
+    set.binds.emplace_back(sdk::utcNow());
     std::string assignments;
     for (const auto& c : set.clauses)
         assignments += (assignments.empty() ? "" : ", ") + c;
@@ -533,7 +538,7 @@ Slice<Order> SqlMarketStore::listOrders(const OrderQuery& query)
     }
     if (query.status) {
         f.clauses.push_back("o.status = ?");
-        f.binds.push_back(bind(std::string(toString(*query.status))));
+        f.binds.emplace_back(std::string(toString(*query.status)));
     }
     Slice<Order> slice;
     slice.total = count(session, "FROM orders o " + f.where(), f);

@@ -1,0 +1,239 @@
+// The ecommerce repository on both dialects: catalog, all-or-nothing orders, stock under
+// concurrency, cancellation, the dispatch outbox message and delivery webhook bookkeeping.
+#include "SqlOutbox.h"
+#include "TestDatabase.h"
+#include "domain/Marketplace.h"
+#include "repository/SqlMarketStore.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <thread>
+#include <variant>
+
+const mercato::sdk::MigrationSet& ecommerceMigrations();
+const mercato::sdk::MigrationSet& mercatoHostMigrations();
+
+using namespace mercato;
+using namespace mercato::ecommerce;
+
+template <sdk::Dialect D>
+class SqlMarketStoreTest : public CppUnit::TestFixture {
+public:
+    void setUp() override
+    {
+        _db = std::make_unique<test::TestDatabase>(D);
+        (**_db).migrate("mercato", mercatoHostMigrations());
+        (**_db).migrate("ecommerce", ecommerceMigrations());
+        _outbox = std::make_shared<host::SqlOutbox>(**_db);
+        _store = std::make_unique<SqlMarketStore>(**_db, _outbox);
+    }
+    void tearDown() override
+    {
+        _store.reset();
+        _outbox.reset();
+        _db.reset();
+    }
+
+    Store store(const std::string& name, const std::string& warehouse = "1 Dock Road")
+    {
+        Store s;
+        s.name = name;
+        s.description = "d";
+        s.warehouseAddress = warehouse;
+        s.usersIds = {7, 8};
+        return _store->createStore(s);
+    }
+
+    Product product(std::int64_t storeId, const std::string& name, std::int64_t quantity)
+    {
+        Product p;
+        p.storeId = storeId;
+        p.name = name;
+        p.shortDescription = "s";
+        p.quantity = quantity;
+        return _store->createProduct(p);
+    }
+
+    Order order(std::int64_t userId = 42)
+    {
+        Order o;
+        o.userId = userId;
+        o.buyerName = "Ada";
+        o.deliveryAddress = "2 Home Lane";
+        return std::get<Order>(_store->createOrder(o, {}));
+    }
+
+    std::int64_t stock(std::int64_t productId) { return _store->findProduct(productId)->quantity; }
+
+    void catalog()
+    {
+        Store a = store("Alpha Books"), b = store("beta 100%", "");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), a.usersIds.size());
+        CPPUNIT_ASSERT(b.warehouseAddress.empty());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), _store->listStores({"ALPHA", std::nullopt, 50, 0}).total);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), _store->listStores({"100%", std::nullopt, 50, 0}).total);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->listStores({"", std::int64_t(9), 50, 0}).total);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), _store->listStores({"", std::int64_t(7), 50, 0}).total);
+        StorePatch patch;
+        patch.warehouseAddress = "3 Quay";
+        patch.usersIds = std::vector<std::int64_t>{9};
+        auto updated = _store->updateStore(b.id, patch);
+        CPPUNIT_ASSERT_EQUAL(std::string("3 Quay"), updated->warehouseAddress);
+        CPPUNIT_ASSERT(updated->usersIds == std::vector<std::int64_t>{9});
+
+        Product p = product(a.id, "Dune", 3);
+        product(a.id, "Emma", 0);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), _store->listProducts({a.id, "", false, 50, 0}).total);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), _store->listProducts({std::nullopt, "", true, 50, 0}).total);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), _store->listProducts({std::nullopt, "dun", false, 50, 0}).total);
+        CPPUNIT_ASSERT(_store->deleteStore(a.id));
+        CPPUNIT_ASSERT(!_store->deleteStore(a.id));
+        CPPUNIT_ASSERT(!_store->findStore(a.id));
+        CPPUNIT_ASSERT(!_store->findProduct(p.id));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->listProducts({std::nullopt, "", false, 50, 0}).total);
+    }
+
+    void ordersAreAllOrNothing()
+    {
+        Store s = store("S"), bare = store("Bare", "");
+        Product p1 = product(s.id, "P1", 5), p2 = product(s.id, "P2", 1), p3 = product(bare.id, "P3", 9);
+        Order o;
+        o.userId = 42;
+        o.buyerName = "Ada";
+        o.deliveryAddress = "2 Home Lane";
+        auto failed = _store->createOrder(o, {{p1.id, 2}, {p2.id, 2}});
+        CPPUNIT_ASSERT(std::holds_alternative<LineFailure>(failed));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), std::get<LineFailure>(failed).index);
+        CPPUNIT_ASSERT(std::get<LineFailure>(failed).reason == LineFailure::Reason::InsufficientStock);
+        auto bareFailure = std::get<LineFailure>(_store->createOrder(o, {{p3.id, 1}}));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE("reason", int(LineFailure::Reason::NoWarehouse), int(bareFailure.reason));
+        CPPUNIT_ASSERT(std::get<LineFailure>(_store->createOrder(o, {{p1.id, 1}, {9999, 1}})).reason == LineFailure::Reason::UnknownProduct);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(5), stock(p1.id));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->listOrders({}).total);
+
+        auto made = _store->createOrder(o, {{p1.id, 5}, {p2.id, 1}});
+        CPPUNIT_ASSERT(std::holds_alternative<Order>(made));
+        const Order& order = std::get<Order>(made);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), order.lines.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), stock(p1.id)); // the last units can be bought
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), stock(p2.id));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), _store->listOrders({{OrderScope::Kind::Buyer, 42}, std::nullopt, 50, 0}).total);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->listOrders({{OrderScope::Kind::Buyer, 43}, std::nullopt, 50, 0}).total);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), _store->listOrders({{OrderScope::Kind::Seller, 7}, std::nullopt, 50, 0}).total);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->listOrders({{OrderScope::Kind::Seller, 9}, std::nullopt, 50, 0}).total);
+    }
+
+    void concurrentBuyersNeverOversell()
+    {
+        Store s = store("S");
+        Product p = product(s.id, "Hot", 10);
+        std::vector<std::int64_t> orders;
+        for (int i = 0; i < 24; ++i)
+            orders.push_back(order(100 + i).id);
+        std::atomic<int> sold{0}, refused{0}, errors{0};
+        std::vector<std::thread> buyers;
+        for (auto id : orders)
+            buyers.emplace_back([&, id] {
+                try {
+                    auto r = _store->addLine(id, {p.id, 1});
+                    (r && std::holds_alternative<OrderLine>(*r) ? sold : refused)++;
+                } catch (const std::exception&) {
+                    errors++;
+                }
+            });
+        for (auto& t : buyers)
+            t.join();
+        CPPUNIT_ASSERT_EQUAL(0, errors.load());
+        CPPUNIT_ASSERT_EQUAL(10, sold.load());
+        CPPUNIT_ASSERT_EQUAL(14, refused.load());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), stock(p.id));
+    }
+
+    void linesAndCancellationRestoreStock()
+    {
+        Store s = store("S");
+        Product p = product(s.id, "P", 10);
+        Order o = order();
+        auto line = std::get<OrderLine>(*_store->addLine(o.id, {p.id, 4}));
+        std::get<OrderLine>(*_store->addLine(o.id, {p.id, 3}));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(3), stock(p.id));
+        CPPUNIT_ASSERT(_store->removeLine(o.id, line.id) == MarketStore::RemoveResult::Removed);
+        CPPUNIT_ASSERT(_store->removeLine(o.id, line.id) == MarketStore::RemoveResult::NoSuchLine);
+        CPPUNIT_ASSERT(_store->removeLine(o.id + 1, line.id + 1) == MarketStore::RemoveResult::NoSuchLine);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(7), stock(p.id));
+        CPPUNIT_ASSERT(_store->transition(o.id, OrderStatus::Created, OrderStatus::Cancelled, &Marketplace::dispatchMessage));
+        CPPUNIT_ASSERT(!_store->transition(o.id, OrderStatus::Created, OrderStatus::Cancelled, &Marketplace::dispatchMessage));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(10), stock(p.id));
+        CPPUNIT_ASSERT(!_store->addLine(o.id, {p.id, 1}));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(10), stock(p.id));
+    }
+
+    void dispatchWritesOneOutboxMessage()
+    {
+        Store s = store("S", "9 Warehouse Way");
+        Product p = product(s.id, "Lamp", 5);
+        Order o = order();
+        std::get<OrderLine>(*_store->addLine(o.id, {p.id, 2}));
+        CPPUNIT_ASSERT(_store->transition(o.id, OrderStatus::Created, OrderStatus::Confirmed, &Marketplace::dispatchMessage));
+        CPPUNIT_ASSERT(_outbox->find(Marketplace::kDispatchTopic, std::to_string(o.id)).empty());
+        CPPUNIT_ASSERT(_store->transition(o.id, OrderStatus::Confirmed, OrderStatus::Dispatched, &Marketplace::dispatchMessage));
+        auto messages = _outbox->find(Marketplace::kDispatchTopic, std::to_string(o.id));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), messages.size());
+        const std::string& payload = messages.front().payload;
+        CPPUNIT_ASSERT(payload.find(R"("origin":{"address":"9 Warehouse Way"})") != std::string::npos);
+        CPPUNIT_ASSERT(payload.find(R"("destination":{"name":"Ada","address":"2 Home Lane"})") != std::string::npos);
+        CPPUNIT_ASSERT(payload.find(R"("products":[{"sku":)" + std::to_string(p.id) + R"(,"name":"Lamp","qty":2}])") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _outbox->due(Marketplace::kDispatchTopic, 10).size());
+        _outbox->markFailed(messages.front().id, "connection refused", 60);
+        CPPUNIT_ASSERT(_outbox->due(Marketplace::kDispatchTopic, 10).empty());
+        _outbox->markDone(messages.front().id);
+        CPPUNIT_ASSERT(_outbox->find(Marketplace::kDispatchTopic, std::to_string(o.id)).front().done);
+    }
+
+    void deliveryEventsAreDedupedAndOrdered()
+    {
+        Store s = store("S");
+        Product p = product(s.id, "P", 5);
+        Order o = order();
+        std::get<OrderLine>(*_store->addLine(o.id, {p.id, 1}));
+        _store->transition(o.id, OrderStatus::Created, OrderStatus::Confirmed, &Marketplace::dispatchMessage);
+        _store->transition(o.id, OrderStatus::Confirmed, OrderStatus::Dispatched, &Marketplace::dispatchMessage);
+        const std::string type = "delivery.status_changed";
+        CPPUNIT_ASSERT(_store->applyDeliveryEvent("evt_1", type, o.id, {"TN1", "READY_FOR_PICK_UP"}, 1) == WebhookOutcome::Applied);
+        CPPUNIT_ASSERT(_store->applyDeliveryEvent("evt_1", type, o.id, {"TN1", "READY_FOR_PICK_UP"}, 1) == WebhookOutcome::Duplicate);
+        CPPUNIT_ASSERT(_store->applyDeliveryEvent("evt_3", type, o.id, {"TN1", "DELIVERED"}, 3) == WebhookOutcome::Applied);
+        CPPUNIT_ASSERT(_store->applyDeliveryEvent("evt_2", type, o.id, {"TN1", "IN_ORIGIN"}, 2) == WebhookOutcome::Applied);
+        Order after = *_store->findOrder(o.id);
+        CPPUNIT_ASSERT(after.status == OrderStatus::Delivered);
+        CPPUNIT_ASSERT_EQUAL(std::string("DELIVERED"), after.delivery->status); // the late event changed nothing
+        CPPUNIT_ASSERT(_store->applyDeliveryEvent("evt_4", type, 99999, {"TN9", "IN_ORIGIN"}, 1) == WebhookOutcome::UnknownOrder);
+        CPPUNIT_ASSERT(_store->applyDeliveryEvent("evt_4", type, 99999, {"TN9", "IN_ORIGIN"}, 1) == WebhookOutcome::Duplicate);
+        CPPUNIT_ASSERT(_store->applyDeliveryEvent("evt_5", "delivery.other", o.id, {"TN1", "X"}, 9) == WebhookOutcome::Ignored);
+    }
+
+private:
+    std::unique_ptr<test::TestDatabase> _db;
+    std::shared_ptr<host::SqlOutbox> _outbox;
+    std::unique_ptr<SqlMarketStore> _store;
+};
+
+#define MARKET_STORE_TESTS(Suite)                        \
+    CPPUNIT_TEST_SUITE(Suite);                           \
+    CPPUNIT_TEST(catalog);                               \
+    CPPUNIT_TEST(ordersAreAllOrNothing);                 \
+    CPPUNIT_TEST(concurrentBuyersNeverOversell);         \
+    CPPUNIT_TEST(linesAndCancellationRestoreStock);      \
+    CPPUNIT_TEST(dispatchWritesOneOutboxMessage);        \
+    CPPUNIT_TEST(deliveryEventsAreDedupedAndOrdered);    \
+    CPPUNIT_TEST_SUITE_END()
+
+class SqlMarketStoreSqliteTest : public SqlMarketStoreTest<sdk::Dialect::SQLite> {
+    MARKET_STORE_TESTS(SqlMarketStoreSqliteTest);
+};
+class SqlMarketStoreMysqlTest : public SqlMarketStoreTest<sdk::Dialect::MySQL> {
+    MARKET_STORE_TESTS(SqlMarketStoreMysqlTest);
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(SqlMarketStoreSqliteTest, "integration");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(SqlMarketStoreMysqlTest, "integration");
