@@ -23,4 +23,5 @@ list(APPEND MERCATO_ACCEPTANCE_SUITES
     StartupAcceptanceTest
     ExamplePluginAcceptanceTest
     AccountsAcceptanceTest
+    EcommerceAcceptanceTest
 )
