@@ -150,9 +150,19 @@ bool isJsonContentType(const std::string& value)
     return type == "application/json" || (type.rfind("application/", 0) == 0 && type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0);
 }
 
+/// True when the request has a body to read. RFC 7230 §3.3.3: a request with neither
+/// Content-Length nor chunked Transfer-Encoding has none. POCO 1.11 would read such a POST until
+/// the client closes the connection (e.g. `curl -X POST` without data waited the receive timeout).
+bool hasBody(const Poco::Net::HTTPServerRequest& request)
+{
+    return request.hasContentLength() || request.getChunkedTransferEncoding();
+}
+
 /// Reads the body, at most `limit` bytes; false when the body is larger.
 bool readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit, std::string& out)
 {
+    if (!hasBody(request))
+        return true;
     std::istream& in = request.stream();
     char buf[8192];
     while (in) {
@@ -173,6 +183,8 @@ bool drainBody(Poco::Net::HTTPServerRequest& request, std::size_t limit)
 {
     if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(limit))
         return false;
+    if (!hasBody(request))
+        return true;
     std::istream& in = request.stream();
     char buf[8192];
     std::size_t total = 0;

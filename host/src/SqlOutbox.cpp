@@ -4,6 +4,7 @@
 #include <Poco/Data/Statement.h>
 #include <Poco/Nullable.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 using namespace Poco::Data::Keywords;
@@ -40,16 +41,46 @@ std::vector<sdk::OutboxMessage> readMessages(Poco::Data::Statement& select)
     return messages;
 }
 
+void checkMessage(const std::string& topic, const std::string& key)
+{
+    if (topic.empty() || topic.size() > 100 || key.size() > 255)
+        throw std::invalid_argument("Outbox::append: topic must have 1-100 characters and key at most 255");
+}
+
 } // namespace
 
 std::int64_t SqlOutbox::append(sdk::Transaction& tx, const std::string& topic, const std::string& key, const std::string& payload)
 {
-    if (topic.empty() || topic.size() > 100 || key.size() > 255)
-        throw std::invalid_argument("Outbox::append: topic must have 1-100 characters and key at most 255");
+    checkMessage(topic, key);
     const std::string stamp = sdk::utcNow();
     std::string t = topic, k = key, p = payload, dueAt = stamp, created = stamp;
     tx.session() << kInsert, use(t), use(k), use(p), use(dueAt), use(created), now;
     return sdk::lastInsertId(tx.session(), tx.dialect());
+}
+
+void SqlOutbox::appendAll(sdk::Transaction& tx, const std::vector<sdk::OutboxDraft>& messages)
+{
+    // Multi-row INSERTs of up to kRowsPerInsert rows: one round trip per chunk instead of per row.
+    constexpr std::size_t kRowsPerInsert = 200;
+    const std::string stamp = sdk::utcNow();
+    for (std::size_t start = 0; start < messages.size(); start += kRowsPerInsert) {
+        const std::size_t end = std::min(messages.size(), start + kRowsPerInsert);
+        std::string sql = "INSERT INTO mercato_outbox (topic, msg_key, payload, attempts, next_attempt_at, created_at) VALUES ";
+        Poco::Data::Statement insert(tx.session());
+        for (std::size_t i = start; i < end; ++i) {
+            checkMessage(messages[i].topic, messages[i].key);
+            sql += i == start ? "(?, ?, ?, 0, ?, ?)" : ", (?, ?, ?, 0, ?, ?)";
+        }
+        insert << sql;
+        for (std::size_t i = start; i < end; ++i) {
+            insert.addBind(bind(messages[i].topic));
+            insert.addBind(bind(messages[i].key));
+            insert.addBind(bind(messages[i].payload));
+            insert.addBind(bind(stamp));
+            insert.addBind(bind(stamp));
+        }
+        insert.execute();
+    }
 }
 
 std::vector<sdk::OutboxMessage> SqlOutbox::due(const std::string& topic, std::size_t limit)

@@ -11,6 +11,7 @@ public:
 
     std::int64_t append(sdk::Transaction& tx, const std::string& topic, const std::string& key,
                         const std::string& payload) override;
+    void appendAll(sdk::Transaction& tx, const std::vector<sdk::OutboxDraft>& messages) override;
     std::vector<sdk::OutboxMessage> due(const std::string& topic, std::size_t limit) override;
     std::vector<sdk::OutboxMessage> find(const std::string& topic, const std::string& key) override;
     void markDone(std::int64_t id) override;

@@ -357,4 +357,32 @@ bool isNonPublicAddress(const std::string& address)
     return isNonPublic(parsed);
 }
 
+std::optional<std::string> outboundUrlProblem(const std::string& url, bool allowPrivateNetworks)
+{
+    if (hasSpaceOrControl(url))
+        return "the URL contains white space or control characters";
+    Poco::URI uri;
+    try {
+        uri = Poco::URI(url);
+    } catch (const Poco::SyntaxException&) {
+        return "the URL cannot be parsed";
+    }
+    if (uri.getScheme() != "https" && uri.getScheme() != "http")
+        return "the URL must start with https:// or http://";
+    if (uri.getHost().empty())
+        return "the URL has no host";
+    if (allowPrivateNetworks)
+        return std::nullopt;
+    std::vector<Poco::Net::IPAddress> addresses;
+    try {
+        addresses = resolve(uri.getHost());
+    } catch (const Poco::Exception&) {
+        return "the host " + uri.getHost() + " does not resolve";
+    }
+    for (const auto& address : addresses)
+        if (isNonPublic(address))
+            return "the host " + uri.getHost() + " resolves to a non-public address (" + address.toString() + ")";
+    return std::nullopt;
+}
+
 } // namespace mercato::sdk

@@ -27,4 +27,10 @@ Database::~Database() = default;
 Request::~Request() = default;
 Outbox::~Outbox() = default;
 
+void Outbox::appendAll(Transaction& tx, const std::vector<OutboxDraft>& messages)
+{
+    for (const auto& m : messages)
+        append(tx, m.topic, m.key, m.payload);
+}
+
 } // namespace mercato::sdk

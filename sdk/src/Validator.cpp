@@ -538,7 +538,16 @@ Poco::Dynamic::Var Schema::check(const Poco::Dynamic::Var& value, const std::str
         const std::size_t before = errors.size();
         for (const SchemaField& field : *_fields) {
             const std::string fieldPath = childPath(path, field.name);
-            const Poco::Dynamic::Var item = object->has(field.name) ? object->get(field.name) : Poco::Dynamic::Var();
+            Poco::Dynamic::Var item = object->has(field.name) ? object->get(field.name) : Poco::Dynamic::Var();
+            for (const std::string& alias : field.aliases) {
+                if (!object->has(alias))
+                    continue;
+                if (object->has(field.name)) {
+                    addError(errors, childPath(path, alias), "invalid_value", "is another name of " + field.name + "; give only one of them");
+                    continue;
+                }
+                item = object->get(alias);
+            }
             if (isNull(item)) {
                 if (field.required)
                     addError(errors, fieldPath, "required", "is required");
@@ -547,8 +556,9 @@ Poco::Dynamic::Var Schema::check(const Poco::Dynamic::Var& value, const std::str
             out->set(field.name, field.schema.check(item, fieldPath, errors));
         }
         for (const std::string& name : object->getNames()) {
-            const bool known = std::any_of(_fields->begin(), _fields->end(),
-                                           [&](const SchemaField& field) { return field.name == name; });
+            const bool known = std::any_of(_fields->begin(), _fields->end(), [&](const SchemaField& field) {
+                return field.name == name || std::find(field.aliases.begin(), field.aliases.end(), name) != field.aliases.end();
+            });
             if (!known)
                 addError(errors, childPath(path, name), "unknown", "is not an accepted field");
         }
@@ -608,6 +618,12 @@ JsonObject Schema::toOpenApi() const
             else
                 property->set("nullable", true); // null is accepted and means "absent"
             properties->set(field.name, property);
+            for (const std::string& alias : field.aliases) {
+                JsonObject aliasProperty = field.schema.toOpenApi();
+                aliasProperty->set("description", "another name of " + field.name + " (accepted for older clients)");
+                aliasProperty->set("nullable", true);
+                properties->set(alias, aliasProperty);
+            }
         }
         out->set("properties", properties);
         if (requiredNames->size() > 0)
@@ -624,12 +640,12 @@ JsonObject Schema::toOpenApi() const
 
 SchemaField required(std::string name, Schema schema)
 {
-    return SchemaField{std::move(name), std::move(schema), true};
+    return SchemaField{std::move(name), std::move(schema), true, {}};
 }
 
 SchemaField optional(std::string name, Schema schema)
 {
-    return SchemaField{std::move(name), std::move(schema), false};
+    return SchemaField{std::move(name), std::move(schema), false, {}};
 }
 
 void sortFieldErrors(std::vector<FieldError>& errors)

@@ -103,6 +103,7 @@ class ValidatorTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(anyAcceptsEverything);
     CPPUNIT_TEST(checkAppendsWithPathPrefix);
     CPPUNIT_TEST(openApiDescribesTheSchema);
+    CPPUNIT_TEST(aliasesAreAcceptedUnderTheirFieldsName);
     CPPUNIT_TEST(toJsonIsCompactAndValidUtf8);
     CPPUNIT_TEST_SUITE_END();
 
@@ -121,6 +122,18 @@ public:
         CPPUNIT_ASSERT(o->get("g").isEmpty());
         CPPUNIT_ASSERT_THROW(parse(R"({"x":100000000000000000000})"), Poco::Exception);
         CPPUNIT_ASSERT_THROW(parse("{\"x\":\"\xff\"}"), Poco::Exception);
+    }
+
+    void aliasesAreAcceptedUnderTheirFieldsName()
+    {
+        const Schema schema = Schema::object({required("foreign_order_id", Schema::integer().min(1)).alias("foreing_order_id")});
+        CPPUNIT_ASSERT_EQUAL(std::string(""), codes(schema, R"({"foreing_order_id":7})"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(7), schema.validate(parseObject(R"({"foreing_order_id":7})"))->getValue<Poco::Int64>("foreign_order_id"));
+        CPPUNIT_ASSERT(!schema.validate(parseObject(R"({"foreing_order_id":7})"))->has("foreing_order_id"));
+        CPPUNIT_ASSERT_EQUAL(std::string("foreign_order_id:required"), codes(schema, "{}"));
+        CPPUNIT_ASSERT_EQUAL(std::string("foreign_order_id:out_of_range"), codes(schema, R"({"foreing_order_id":0})"));
+        CPPUNIT_ASSERT_EQUAL(std::string("foreing_order_id:invalid_value"), codes(schema, R"({"foreign_order_id":1,"foreing_order_id":1})"));
+        CPPUNIT_ASSERT(schema.toOpenApi()->getObject("properties")->has("foreing_order_id"));
     }
 
     void bodyMustBeAnObject()

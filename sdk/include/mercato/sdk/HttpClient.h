@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -53,5 +54,11 @@ private:
 /// networks are allowed: loopback, RFC 1918, link-local (incl. 169.254.169.254 metadata), CGNAT
 /// 100.64/10, unique-local fc00::/7, multicast, unspecified, and IPv4-mapped/compatible forms.
 MERCATO_SDK_API bool isNonPublicAddress(const std::string& address);
+
+/// Why `url` may not be a target of outbound calls, or nullopt when it may: not http(s), no host,
+/// or (unless `allowPrivateNetworks`) a host that does not resolve or resolves to any non-public
+/// address (see isNonPublicAddress). Used to refuse webhook URLs at registration; HttpClient::send
+/// checks again at connect time, because DNS answers change.
+MERCATO_SDK_API std::optional<std::string> outboundUrlProblem(const std::string& url, bool allowPrivateNetworks);
 
 } // namespace mercato::sdk

@@ -22,6 +22,13 @@ struct OutboxMessage {
     bool done = false;
 };
 
+/// A message to append: what OutboxMessage holds before it has an id.
+struct OutboxDraft {
+    std::string topic;
+    std::string key;
+    std::string payload;
+};
+
 /// The transactional outbox of the service's database (provided by the host; table
 /// `mercato_outbox`). A state change that must reach another system appends a message *in the
 /// same transaction* as the change, so either both are committed or neither; a relay then sends
@@ -40,6 +47,9 @@ public:
     /// Appends a message inside `tx`; returns its id. Visible to `due()` once `tx` commits.
     virtual std::int64_t append(Transaction& tx, const std::string& topic, const std::string& key,
                                 const std::string& payload) = 0;
+    /// Appends many messages inside `tx` (a status tick fanning out thousands of events); the
+    /// default calls append() for each, the host's implementation writes multi-row INSERTs.
+    virtual void appendAll(Transaction& tx, const std::vector<OutboxDraft>& messages);
     /// Up to `limit` messages of `topic` that are not done and whose next attempt is due, oldest first.
     virtual std::vector<OutboxMessage> due(const std::string& topic, std::size_t limit) = 0;
     /// Every message (done or not) with this topic and key, oldest first.

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace mercato::sdk {
 
@@ -47,6 +48,10 @@ public:
     const Principal& user() const;
     /// True when the caller has this role.
     bool hasRole(const std::string& role) const;
+    /// The media type of `offered` (e.g. {"application/json", "text/html"}) that the `Accept` header
+    /// prefers: the highest q-value, the most specific matching range deciding a type's q, the
+    /// earlier offer on a tie. Without an Accept header, or when it accepts none, the first offer.
+    std::string preferredType(const std::vector<std::string>& offered) const;
 };
 
 } // namespace mercato::sdk

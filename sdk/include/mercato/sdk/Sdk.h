@@ -13,6 +13,7 @@
 #include "Plugin.h"
 #include "PluginContext.h"
 #include "Principal.h"
+#include "Query.h"
 #include "Request.h"
 #include "Response.h"
 #include "Router.h"

@@ -92,6 +92,15 @@ struct SchemaField {
     std::string name;
     Schema schema;
     bool required;
+    /// Other names the input may use for this field (kept for old clients, e.g. a misspelling);
+    /// the validated copy carries the value under `name`. Giving two of the names is an error.
+    std::vector<std::string> aliases;
+
+    SchemaField& alias(std::string other)
+    {
+        aliases.push_back(std::move(other));
+        return *this;
+    }
 };
 
 /// A property that must be present and not null (`required` otherwise).

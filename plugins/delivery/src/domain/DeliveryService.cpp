@@ -1,0 +1,149 @@
+#include "domain/DeliveryService.h"
+
+#include "domain/StatusMachine.h"
+#include "domain/TrackingNumber.h"
+
+#include "mercato/sdk/ApiError.h"
+#include "mercato/sdk/WebhookSignature.h"
+
+namespace mercato::delivery {
+
+namespace {
+
+sdk::NotFound deliveryNotFound(const std::string& trackingNumber)
+{
+    return sdk::NotFound("Delivery " + trackingNumber + " not found");
+}
+
+sdk::NotFound webhookNotFound(std::int64_t id)
+{
+    return sdk::NotFound("Webhook " + std::to_string(id) + " not found");
+}
+
+} // namespace
+
+bool DeliveryService::sees(const sdk::Principal& caller, std::int64_t ownerId) const
+{
+    return caller.role == role::kAdmin || caller.id == ownerId;
+}
+
+CreateResult DeliveryService::create(const sdk::Principal& caller, const DeliveryRequest& request)
+{
+    CreateResult result = _store.createDelivery(caller.id, request, newTrackingNumber);
+    if (!result.created && !(result.delivery.content == request))
+        throw sdk::Conflict("A delivery for foreign order " + std::to_string(request.foreignOrderId)
+                                + " exists already with other content (tracking number " + result.delivery.trackingNumber + ")",
+                            {{"order.foreign_order_id", "duplicate", "you have a different delivery for this order"}});
+    return result;
+}
+
+Delivery DeliveryService::delivery(const sdk::Principal& caller, const std::string& trackingNumber)
+{
+    if (!isTrackingNumber(trackingNumber))
+        throw deliveryNotFound(trackingNumber);
+    auto found = _store.findDelivery(trackingNumber);
+    if (!found || !sees(caller, found->clientId))
+        throw deliveryNotFound(trackingNumber);
+    return *found;
+}
+
+Slice<Delivery> DeliveryService::deliveries(const sdk::Principal& caller, DeliveryQuery query)
+{
+    if (caller.role != role::kAdmin)
+        query.clientId = caller.id;
+    return _store.listDeliveries(query);
+}
+
+Delivery DeliveryService::update(const sdk::Principal& caller, const std::string& trackingNumber, const DeliveryPatch& patch)
+{
+    const Delivery current = delivery(caller, trackingNumber);
+    switch (_store.updateDelivery(current.id, patch)) {
+    case ChangeOutcome::Done:
+        return *_store.findDelivery(trackingNumber);
+    case ChangeOutcome::NotFound:
+        throw deliveryNotFound(trackingNumber);
+    case ChangeOutcome::NotEditable:
+        break;
+    }
+    throw sdk::Conflict("Delivery " + trackingNumber + " can only be changed while READY_FOR_PICK_UP");
+}
+
+Delivery DeliveryService::cancel(const sdk::Principal& caller, const std::string& trackingNumber)
+{
+    const Delivery current = delivery(caller, trackingNumber);
+    switch (_store.cancelDelivery(current.id)) {
+    case ChangeOutcome::Done:
+        return *_store.findDelivery(trackingNumber);
+    case ChangeOutcome::NotFound:
+        throw deliveryNotFound(trackingNumber);
+    case ChangeOutcome::NotEditable:
+        break;
+    }
+    throw sdk::Conflict("Delivery " + trackingNumber + " can only be cancelled while READY_FOR_PICK_UP");
+}
+
+std::vector<TrackingEntry> DeliveryService::tracking(const Delivery& delivery)
+{
+    return _store.tracking(delivery.id);
+}
+
+Delivery DeliveryService::deliveryOfOrder(const sdk::Principal& caller, const std::string& trackingNumber, std::int64_t foreignOrderId)
+{
+    Delivery found = delivery(caller, trackingNumber);
+    if (found.content.foreignOrderId != foreignOrderId)
+        throw sdk::NotFound("No delivery " + trackingNumber + " for foreign order " + std::to_string(foreignOrderId));
+    return found;
+}
+
+Delivery DeliveryService::publicDelivery(const std::string& trackingNumber)
+{
+    if (!isTrackingNumber(trackingNumber))
+        throw deliveryNotFound(trackingNumber);
+    auto found = _store.findDelivery(trackingNumber);
+    if (!found)
+        throw deliveryNotFound(trackingNumber);
+    return *found;
+}
+
+WebhookSubscription DeliveryService::subscribe(const sdk::Principal& caller, WebhookSubscription subscription)
+{
+    if (auto problem = _urlProblem(subscription.url))
+        throw sdk::BadRequest("Invalid input", {{"url", "invalid_value", *problem}});
+    subscription.clientId = caller.id;
+    subscription.secret = sdk::webhook::generateSecret();
+    if (subscription.events.empty())
+        subscription.events = {kStatusChanged};
+    return _store.createSubscription(subscription);
+}
+
+WebhookSubscription DeliveryService::subscription(const sdk::Principal& caller, std::int64_t id)
+{
+    auto found = _store.findSubscription(id);
+    if (!found || !sees(caller, found->clientId))
+        throw webhookNotFound(id);
+    return *found;
+}
+
+Slice<WebhookSubscription> DeliveryService::subscriptions(const sdk::Principal& caller, std::int64_t limit, std::int64_t offset)
+{
+    std::optional<std::int64_t> owner;
+    if (caller.role != role::kAdmin)
+        owner = caller.id;
+    return _store.listSubscriptions(owner, limit, offset);
+}
+
+void DeliveryService::unsubscribe(const sdk::Principal& caller, std::int64_t id)
+{
+    subscription(caller, id);
+    if (!_store.deleteSubscription(id))
+        throw webhookNotFound(id);
+}
+
+Slice<WebhookAttempt> DeliveryService::attempts(const sdk::Principal& caller, std::int64_t subscriptionId, std::int64_t limit,
+                                                std::int64_t offset)
+{
+    subscription(caller, subscriptionId);
+    return _store.listAttempts(subscriptionId, limit, offset);
+}
+
+} // namespace mercato::delivery

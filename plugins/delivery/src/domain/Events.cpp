@@ -1,0 +1,52 @@
+#include "domain/Events.h"
+
+#include "mercato/sdk/Json.h"
+
+#include <algorithm>
+
+namespace mercato::delivery {
+
+std::string eventId(const std::string& trackingNumber, int sequence)
+{
+    return "evt_" + trackingNumber + "_" + std::to_string(sequence);
+}
+
+std::string eventBody(const StatusChange& change)
+{
+    sdk::JsonObject data = sdk::makeObject();
+    data->set("tracking_number", change.trackingNumber);
+    data->set("foreign_order_id", change.foreignOrderId);
+    data->set("status", toString(change.status));
+    if (change.previousStatus)
+        data->set("previous_status", toString(*change.previousStatus));
+    else
+        data->set("previous_status", Poco::Dynamic::Var());
+    data->set("sequence", change.sequence);
+    sdk::JsonObject event = sdk::makeObject();
+    event->set("id", change.eventId);
+    event->set("type", kStatusChanged);
+    event->set("created_at", change.createdAt);
+    event->set("data", data);
+    return sdk::toJson(event);
+}
+
+std::string webhookMessageKey(std::int64_t subscriptionId, std::int64_t deliveryId)
+{
+    return "subscription:" + std::to_string(subscriptionId) + ":delivery:" + std::to_string(deliveryId);
+}
+
+std::string webhookMessagePayload(const StatusChange& change, std::int64_t subscriptionId)
+{
+    sdk::JsonObject o = sdk::makeObject();
+    o->set("subscription_id", subscriptionId);
+    o->set("event_id", change.eventId);
+    o->set("body", eventBody(change));
+    return sdk::toJson(o);
+}
+
+bool wantsStatusChanges(const std::vector<std::string>& events)
+{
+    return std::find(events.begin(), events.end(), kStatusChanged) != events.end();
+}
+
+} // namespace mercato::delivery

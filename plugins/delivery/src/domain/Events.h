@@ -1,0 +1,30 @@
+#pragma once
+// Status-change events as webhooks carry them (API.md §3.3).
+#include "domain/Model.h"
+
+#include <string>
+
+namespace mercato::delivery {
+
+/// The outbox topic of webhook sends; one message per (event, subscription).
+inline const std::string kWebhookTopic = "delivery.webhook";
+
+/// The event id of a delivery's `sequence`-th status change: `evt_<tracking number>_<sequence>`.
+/// Derived, not random, so the same change can never get two ids.
+std::string eventId(const std::string& trackingNumber, int sequence);
+
+/// The JSON body POSTed to subscribers:
+/// `{"id","type":"delivery.status_changed","created_at","data":{tracking_number, foreign_order_id, status, previous_status, sequence}}`.
+std::string eventBody(const StatusChange& change);
+
+/// The outbox message key: sends to one subscription about one delivery keep `sequence` order.
+std::string webhookMessageKey(std::int64_t subscriptionId, std::int64_t deliveryId);
+
+/// The outbox payload of sending `change` to a subscription: `{"subscription_id","event_id","body"}`
+/// with the body as the exact text to sign and send.
+std::string webhookMessagePayload(const StatusChange& change, std::int64_t subscriptionId);
+
+/// True when a subscription with these event types wants status-change events.
+bool wantsStatusChanges(const std::vector<std::string>& events);
+
+} // namespace mercato::delivery

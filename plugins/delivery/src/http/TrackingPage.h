@@ -1,0 +1,14 @@
+#pragma once
+// The public tracking page for end customers: one self-contained HTML document (inline CSS, no
+// script, no external assets), status and dates only.
+#include "domain/Model.h"
+
+#include <string>
+#include <vector>
+
+namespace mercato::delivery {
+
+std::string trackingPage(const Delivery& delivery, const std::vector<TrackingEntry>& entries);
+std::string trackingNotFoundPage(const std::string& trackingNumber);
+
+} // namespace mercato::delivery
