@@ -9,6 +9,7 @@ list(APPEND MERCATO_UNIT_SUITES
     PasswordHasherTest
     OrderRulesTest
     WebhookSignatureTest
+    StatusMachineTest
 )
 list(APPEND MERCATO_INTEGRATION_SUITES
     DatabaseSqliteTest
@@ -17,6 +18,8 @@ list(APPEND MERCATO_INTEGRATION_SUITES
     SqlUserStoreMysqlTest
     SqlMarketStoreSqliteTest
     SqlMarketStoreMysqlTest
+    SqlDeliveryStoreSqliteTest
+    SqlDeliveryStoreMysqlTest
 )
 list(APPEND MERCATO_ACCEPTANCE_SUITES
     HostAcceptanceTest

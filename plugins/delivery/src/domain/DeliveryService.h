@@ -1,6 +1,6 @@
 #pragma once
 #include "domain/DeliveryStore.h"
-#include "domain/Model.h"
+#include "domain/DeliveryModel.h"
 
 #include "mercato/sdk/Principal.h"
 

@@ -2,7 +2,7 @@
 // What the domain needs from storage. Every write is one transaction in the implementation
 // (repository/SqlDeliveryStore): a status change, its tracking entry / event row and the outbox
 // messages for the subscriptions that want it are committed together or not at all.
-#include "domain/Model.h"
+#include "domain/DeliveryModel.h"
 
 #include <functional>
 #include <optional>

@@ -1,6 +1,6 @@
 #pragma once
 // Status-change events as webhooks carry them (API.md §3.3).
-#include "domain/Model.h"
+#include "domain/DeliveryModel.h"
 
 #include <string>
 

@@ -1,6 +1,6 @@
 #pragma once
 // The delivery status machine of API.md §3, as pure functions.
-#include "domain/Model.h"
+#include "domain/DeliveryModel.h"
 
 #include <optional>
 

@@ -1,7 +1,7 @@
 #pragma once
 // The public tracking page for end customers: one self-contained HTML document (inline CSS, no
 // script, no external assets), status and dates only.
-#include "domain/Model.h"
+#include "domain/DeliveryModel.h"
 
 #include <string>
 #include <vector>

@@ -1,0 +1,285 @@
+// The delivery repository on both dialects: idempotent creation (also under concurrency), edits and
+// cancellation before pick-up, the batched tick and its resumption after an interruption, and the
+// outbox fan-out of status changes to webhook subscriptions.
+#include "SqlOutbox.h"
+#include "TestDatabase.h"
+#include "domain/Events.h"
+#include "domain/StatusMachine.h"
+#include "domain/StatusTicker.h"
+#include "domain/TrackingNumber.h"
+#include "repository/SqlDeliveryStore.h"
+
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <atomic>
+#include <thread>
+
+const mercato::sdk::MigrationSet& deliveryMigrations();
+const mercato::sdk::MigrationSet& mercatoHostMigrations();
+
+using namespace mercato;
+using namespace mercato::delivery;
+
+template <sdk::Dialect D>
+class SqlDeliveryStoreTest : public CppUnit::TestFixture {
+public:
+    void setUp() override
+    {
+        _db = std::make_unique<test::TestDatabase>(D);
+        (**_db).migrate("mercato", mercatoHostMigrations());
+        (**_db).migrate("delivery", deliveryMigrations());
+        _outbox = std::make_shared<host::SqlOutbox>(**_db);
+        _store = std::make_unique<SqlDeliveryStore>(**_db, _outbox);
+    }
+    void tearDown() override
+    {
+        _store.reset();
+        _outbox.reset();
+        _db.reset();
+    }
+
+    static DeliveryRequest request(std::int64_t foreignOrderId, std::int64_t qty = 1)
+    {
+        DeliveryRequest r;
+        r.foreignOrderId = foreignOrderId;
+        r.products = {{10, "Dune", qty}, {11, "Emma", 1}};
+        r.originAddress = "1 Dock Road";
+        r.destinationName = "Ada";
+        r.destinationAddress = "2 Home Lane";
+        return r;
+    }
+
+    Delivery create(std::int64_t client, std::int64_t foreignOrderId)
+    {
+        CreateResult r = _store->createDelivery(client, request(foreignOrderId), newTrackingNumber);
+        CPPUNIT_ASSERT(r.created);
+        return r.delivery;
+    }
+
+    StatusTicker ticker(double deliveredProbability, std::size_t batchSize)
+    {
+        return StatusTicker(*_store, TickSettings{deliveredProbability, batchSize}, [] { return 0.5; }, [] { return sdk::utcNow(); });
+    }
+
+    std::size_t outboxMessages(std::int64_t subscriptionId, std::int64_t deliveryId)
+    {
+        return _outbox->find(kWebhookTopic, webhookMessageKey(subscriptionId, deliveryId)).size();
+    }
+
+    void createIsIdempotentPerClientAndOrder()
+    {
+        Delivery first = create(1, 500);
+        CPPUNIT_ASSERT(isTrackingNumber(first.trackingNumber));
+        CPPUNIT_ASSERT(first.status == DeliveryStatus::ReadyForPickUp);
+        CreateResult again = _store->createDelivery(1, request(500, 9), newTrackingNumber);
+        CPPUNIT_ASSERT(!again.created);
+        CPPUNIT_ASSERT_EQUAL(first.trackingNumber, again.delivery.trackingNumber);
+        CPPUNIT_ASSERT(again.delivery.content == request(500)); // the stored content, not the new request
+        Delivery otherClient = create(2, 500);
+        CPPUNIT_ASSERT(otherClient.trackingNumber != first.trackingNumber);
+
+        auto found = _store->findDelivery(first.trackingNumber);
+        CPPUNIT_ASSERT(found);
+        CPPUNIT_ASSERT(found->content == request(500));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), found->clientId);
+        auto history = _store->tracking(first.id);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), history.size());
+        CPPUNIT_ASSERT(history[0].status == DeliveryStatus::ReadyForPickUp);
+        CPPUNIT_ASSERT(!_store->findDelivery("ZZZZZZZZZZZZ"));
+
+        DeliveryQuery mine;
+        mine.clientId = 1;
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), _store->listDeliveries(mine).total);
+        DeliveryQuery byOrder;
+        byOrder.foreignOrderId = 500;
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), _store->listDeliveries(byOrder).total);
+        byOrder.status = DeliveryStatus::Delivered;
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->listDeliveries(byOrder).total);
+    }
+
+    void trackingNumberCollisionDrawsAnother()
+    {
+        Delivery first = create(1, 1);
+        int calls = 0;
+        const std::string taken = first.trackingNumber;
+        CreateResult r = _store->createDelivery(1, request(2), [&] { return calls++ == 0 ? taken : newTrackingNumber(); });
+        CPPUNIT_ASSERT(r.created);
+        CPPUNIT_ASSERT(r.delivery.trackingNumber != taken);
+        CPPUNIT_ASSERT_EQUAL(2, calls);
+    }
+
+    void concurrentCreatesMakeOneDelivery()
+    {
+        std::atomic<int> created{0}, existing{0}, failed{0};
+        std::vector<std::thread> threads;
+        for (int i = 0; i < 16; ++i)
+            threads.emplace_back([&] {
+                try {
+                    (_store->createDelivery(3, request(77), newTrackingNumber).created ? created : existing)++;
+                } catch (const std::exception&) {
+                    failed++;
+                }
+            });
+        for (auto& t : threads)
+            t.join();
+        CPPUNIT_ASSERT_EQUAL(0, failed.load());
+        CPPUNIT_ASSERT_EQUAL(1, created.load());
+        CPPUNIT_ASSERT_EQUAL(15, existing.load());
+        DeliveryQuery q;
+        q.clientId = 3;
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), _store->listDeliveries(q).total);
+    }
+
+    void editAndCancelOnlyBeforePickUp()
+    {
+        Delivery d = create(1, 10);
+        DeliveryPatch patch;
+        patch.destinationName = "Grace";
+        patch.products = std::vector<DeliveryItem>{{99, "Ulysses", 3}};
+        CPPUNIT_ASSERT(_store->updateDelivery(d.id, patch) == ChangeOutcome::Done);
+        Delivery edited = *_store->findDelivery(d.trackingNumber);
+        CPPUNIT_ASSERT_EQUAL(std::string("Grace"), edited.content.destinationName);
+        CPPUNIT_ASSERT_EQUAL(std::string("2 Home Lane"), edited.content.destinationAddress);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), edited.content.products.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _store->tracking(d.id).size()); // an edit is no status change
+
+        CPPUNIT_ASSERT(_store->cancelDelivery(d.id) == ChangeOutcome::Done);
+        CPPUNIT_ASSERT(_store->findDelivery(d.trackingNumber)->status == DeliveryStatus::Cancelled);
+        CPPUNIT_ASSERT(_store->cancelDelivery(d.id) == ChangeOutcome::NotEditable);
+        CPPUNIT_ASSERT(_store->updateDelivery(d.id, patch) == ChangeOutcome::NotEditable);
+        CPPUNIT_ASSERT(_store->cancelDelivery(999999) == ChangeOutcome::NotFound);
+        auto history = _store->tracking(d.id);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), history.size());
+        CPPUNIT_ASSERT(history[1].status == DeliveryStatus::Cancelled);
+
+        Delivery moved = create(1, 11);
+        ticker(1.0, 10).tick();
+        CPPUNIT_ASSERT(_store->updateDelivery(moved.id, patch) == ChangeOutcome::NotEditable);
+        CPPUNIT_ASSERT(_store->cancelDelivery(moved.id) == ChangeOutcome::NotEditable);
+    }
+
+    void tickMovesEveryActiveDeliveryOneStep()
+    {
+        std::vector<Delivery> all;
+        for (int i = 1; i <= 25; ++i)
+            all.push_back(create(1, i));
+        CPPUNIT_ASSERT(_store->cancelDelivery(all[0].id) == ChangeOutcome::Done);
+        StatusTicker t = ticker(1.0, 4); // batches of 4: 24 active deliveries take 6 full batches and an empty one
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(24), t.tick());
+        CPPUNIT_ASSERT(_store->findDelivery(all[1].trackingNumber)->status == DeliveryStatus::InOrigin);
+        CPPUNIT_ASSERT(_store->findDelivery(all[0].trackingNumber)->status == DeliveryStatus::Cancelled);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(24), t.tick());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(24), t.tick());
+        CPPUNIT_ASSERT(_store->findDelivery(all[24].trackingNumber)->status == DeliveryStatus::Delivered);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), t.tick()); // DELIVERED and CANCELLED are final
+        auto history = _store->tracking(all[5].id);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), history.size());
+        CPPUNIT_ASSERT(history[0].status == DeliveryStatus::ReadyForPickUp);
+        CPPUNIT_ASSERT(history[1].status == DeliveryStatus::InOrigin);
+        CPPUNIT_ASSERT(history[2].status == DeliveryStatus::InRouteOfDelivery);
+        CPPUNIT_ASSERT(history[3].status == DeliveryStatus::Delivered);
+        CPPUNIT_ASSERT_EQUAL(4, _store->findDelivery(all[5].trackingNumber)->sequence);
+    }
+
+    void notDeliveredGoesBackOnTheRoad()
+    {
+        Delivery d = create(1, 1);
+        StatusTicker never = ticker(0.0, 100);
+        never.tick();
+        never.tick();
+        never.tick();
+        CPPUNIT_ASSERT(_store->findDelivery(d.trackingNumber)->status == DeliveryStatus::NotDelivered);
+        never.tick();
+        CPPUNIT_ASSERT(_store->findDelivery(d.trackingNumber)->status == DeliveryStatus::InRouteOfDelivery);
+        ticker(1.0, 100).tick();
+        CPPUNIT_ASSERT(_store->findDelivery(d.trackingNumber)->status == DeliveryStatus::Delivered);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(6), _store->tracking(d.id).size());
+    }
+
+    void interruptedTickResumesWithoutDoubleMoves()
+    {
+        std::vector<Delivery> all;
+        for (int i = 1; i <= 10; ++i)
+            all.push_back(create(1, i));
+        // A tick that moved one batch of 3 and then died (no finishTick).
+        const std::int64_t tick = _store->beginTick(sdk::utcNow());
+        const TickDecision decide = [](DeliveryStatus s) { return nextOnTick(s, 0.5, 1.0); };
+        TickBatch first = _store->moveBatch(tick, 0, 3, decide, sdk::utcNow());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), first.moved);
+        // Deliveries created while the tick was interrupted are moved by its resumption too.
+        all.push_back(create(1, 11));
+
+        // The next run resumes that tick: the other 8 move, the first 3 do not move again.
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(8), ticker(1.0, 3).tick());
+        for (const auto& d : all) {
+            CPPUNIT_ASSERT(_store->findDelivery(d.trackingNumber)->status == DeliveryStatus::InOrigin);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(2), _store->tracking(d.id).size());
+        }
+        // The tick after that is a new one and moves everyone once more.
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(11), ticker(1.0, 3).tick());
+        for (const auto& d : all)
+            CPPUNIT_ASSERT(_store->findDelivery(d.trackingNumber)->status == DeliveryStatus::InRouteOfDelivery);
+    }
+
+    void statusChangesFanOutToSubscriptions()
+    {
+        WebhookSubscription sub;
+        sub.clientId = 1;
+        sub.url = "https://93.184.216.34/hook";
+        sub.events = {kStatusChanged};
+        sub.secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        WebhookSubscription mine = _store->createSubscription(sub);
+        WebhookSubscription second = _store->createSubscription(sub);
+        sub.clientId = 2;
+        WebhookSubscription theirs = _store->createSubscription(sub);
+        CPPUNIT_ASSERT(mine.id > 0 && theirs.id > mine.id);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), _store->listSubscriptions(std::int64_t(1), 50, 0).total);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(3), _store->listSubscriptions(std::nullopt, 50, 0).total);
+
+        Delivery d = create(1, 1);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), outboxMessages(mine.id, d.id));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), outboxMessages(second.id, d.id));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), outboxMessages(theirs.id, d.id));
+        ticker(1.0, 10).tick();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), outboxMessages(mine.id, d.id));
+
+        CPPUNIT_ASSERT(_store->deleteSubscription(second.id));
+        CPPUNIT_ASSERT(!_store->deleteSubscription(second.id));
+        CPPUNIT_ASSERT(!_store->findSubscription(second.id));
+        ticker(1.0, 10).tick();
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), outboxMessages(mine.id, d.id));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), outboxMessages(second.id, d.id));
+
+        auto messages = _outbox->find(kWebhookTopic, webhookMessageKey(mine.id, d.id));
+        CPPUNIT_ASSERT(messages[0].payload.find("evt_" + d.trackingNumber + "_1") != std::string::npos);
+        CPPUNIT_ASSERT(messages[2].payload.find("evt_" + d.trackingNumber + "_3") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->listAttempts(mine.id, 50, 0).total);
+    }
+
+private:
+    std::unique_ptr<test::TestDatabase> _db;
+    std::shared_ptr<host::SqlOutbox> _outbox;
+    std::unique_ptr<SqlDeliveryStore> _store;
+};
+
+#define DELIVERY_STORE_TESTS(Suite)                          \
+    CPPUNIT_TEST_SUITE(Suite);                               \
+    CPPUNIT_TEST(createIsIdempotentPerClientAndOrder);       \
+    CPPUNIT_TEST(trackingNumberCollisionDrawsAnother);       \
+    CPPUNIT_TEST(concurrentCreatesMakeOneDelivery);          \
+    CPPUNIT_TEST(editAndCancelOnlyBeforePickUp);             \
+    CPPUNIT_TEST(tickMovesEveryActiveDeliveryOneStep);       \
+    CPPUNIT_TEST(notDeliveredGoesBackOnTheRoad);             \
+    CPPUNIT_TEST(interruptedTickResumesWithoutDoubleMoves);  \
+    CPPUNIT_TEST(statusChangesFanOutToSubscriptions);        \
+    CPPUNIT_TEST_SUITE_END()
+
+class SqlDeliveryStoreSqliteTest : public SqlDeliveryStoreTest<sdk::Dialect::SQLite> {
+    DELIVERY_STORE_TESTS(SqlDeliveryStoreSqliteTest);
+};
+class SqlDeliveryStoreMysqlTest : public SqlDeliveryStoreTest<sdk::Dialect::MySQL> {
+    DELIVERY_STORE_TESTS(SqlDeliveryStoreMysqlTest);
+};
+
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(SqlDeliveryStoreSqliteTest, "integration");
+CPPUNIT_TEST_SUITE_NAMED_REGISTRATION(SqlDeliveryStoreMysqlTest, "integration");
