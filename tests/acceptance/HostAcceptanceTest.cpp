@@ -4,6 +4,8 @@
 #include "HttpTestClient.h"
 
 #include <Poco/Base64Encoder.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
 #include <Poco/Timestamp.h>
@@ -52,6 +54,7 @@ class HostAcceptanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(oversizedBodyIs413);
     CPPUNIT_TEST(nonJsonBodyIs415);
     CPPUNIT_TEST(malformedJsonIs400);
+    CPPUNIT_TEST(postWithoutLengthHasNoBody);
     CPPUNIT_TEST(nonObjectBodyIs400);
     CPPUNIT_TEST(requestIdIsEchoedOrMade);
     CPPUNIT_TEST(missingTokenIs401WithChallenge);
@@ -93,6 +96,25 @@ public:
         CPPUNIT_ASSERT_MESSAGE(r.body, !r.json.isNull());
         CPPUNIT_ASSERT_EQUAL(std::string("fail"), r.json->getValue<std::string>("code"));
         CPPUNIT_ASSERT(!r.json->getValue<std::string>("message").empty());
+    }
+
+    /// RFC 7230 §3.3.3: without Content-Length or chunked encoding a request has no body, so the
+    /// answer comes at once on the open keep-alive connection (POCO alone would wait for the client
+    /// to close it, i.e. the client's or the host's 30 s receive timeout).
+    void postWithoutLengthHasNoBody()
+    {
+        Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", static_cast<Poco::UInt16>(_host->port())));
+        socket.setReceiveTimeout(Poco::Timespan(10, 0));
+        const std::string request = "POST /signin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+        socket.sendBytes(request.data(), static_cast<int>(request.size()));
+        std::string reply;
+        char buf[4096];
+        while (reply.find("\r\n\r\n") == std::string::npos) {
+            const int n = socket.receiveBytes(buf, sizeof buf); // throws TimeoutException if the host waits
+            CPPUNIT_ASSERT_MESSAGE("connection closed before an answer", n > 0);
+            reply.append(buf, static_cast<std::size_t>(n));
+        }
+        CPPUNIT_ASSERT_MESSAGE(reply, reply.rfind("HTTP/1.1 400", 0) == 0);
     }
 
     void healthAndReady()
