@@ -631,6 +631,11 @@ public:
         HttpReply viaAlias = create(svc, svc.client(), aliased);
         expectSuccess("same content with foreing_order_id", 200, viaAlias);
         CPPUNIT_ASSERT_EQUAL(tn, str(dataOf(viaAlias), "tracking_number"));
+        Draft padded = d;
+        padded.destName = "  " + d.destName + " ";
+        HttpReply viaPadding = create(svc, svc.client(), padded);
+        expectSuccess("same content once trimmed", 200, viaPadding);
+        CPPUNIT_ASSERT_EQUAL(tn, str(dataOf(viaPadding), "tracking_number"));
 
         // The same order with other content: 409, and the stored one is untouched.
         Draft otherName = d;
@@ -1112,6 +1117,13 @@ public:
         // Unknown numbers are 404 either way.
         expectStatus("unknown number, HTML", 404, svc.http().request("GET", "/track/ZZZZZZZZZZZ9", "", {{"Accept", "text/html"}}));
         expectStatus("malformed number, HTML", 404, svc.http().request("GET", "/track/abc", "", {{"Accept", "text/html"}}));
+        // Nothing of the path is reflected unescaped.
+        HttpReply xss = svc.http().request("GET", "/track/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "", {{"Accept", "text/html"}});
+        expectStatus("script in the path, HTML", 404, xss);
+        CPPUNIT_ASSERT_MESSAGE(xss.body, !contains(Poco::toLower(xss.body), "<script"));
+        HttpReply xss2 = svc.http().request("GET", "/track/%3Cimg%20src%3Dx%3E", "", {{"Accept", "text/html"}});
+        expectStatus("markup in the path, HTML", 404, xss2);
+        CPPUNIT_ASSERT_MESSAGE(xss2.body, !contains(Poco::toLower(xss2.body), "<img"));
     }
 
     // ---- webhooks ------------------------------------------------------------------------------
@@ -1156,6 +1168,15 @@ public:
         for (std::size_t i = 0; i < items->size(); ++i)
             CPPUNIT_ASSERT_MESSAGE(list.body, !items->getObject(static_cast<unsigned>(i))->has("secret"));
         CPPUNIT_ASSERT_MESSAGE(list.body, !contains(list.body, "whsec_"));
+        HttpReply firstPage = svc.http().get("/webhooks?limit=1", c);
+        expectSuccess("GET /webhooks?limit=1", 200, firstPage);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), listOf(firstPage)->size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), totalOf(firstPage));
+        HttpReply secondPage = svc.http().get("/webhooks?limit=1&offset=1", c);
+        expectSuccess("GET /webhooks?limit=1&offset=1", 200, secondPage);
+        CPPUNIT_ASSERT_EQUAL(id2, listOf(secondPage)->getObject(0)->get("id").toString());
+        for (const std::string q : {"?limit=0", "?limit=501", "?offset=-1", "?limit=x"})
+            expectFail("GET /webhooks" + q, 400, svc.http().get("/webhooks" + q, c));
         HttpReply one = svc.http().get("/webhooks/" + id, c);
         expectSuccess("GET /webhooks/id", 200, one);
         CPPUNIT_ASSERT_EQUAL(id, dataOf(one)->get("id").toString());
