@@ -1,6 +1,6 @@
 -- Deliveries, their status changes (the tracking history and the event log in one table: every
 -- status change is one row, numbered per delivery), status ticks, webhook subscriptions and the
--- attempts of sending to them. Timestamps are UTC 'YYYY-MM-DD HH:MM:SS'.
+-- attempts of sending to them. An event's id is derived (evt_<tracking number>_<sequence>), not stored. Timestamps are UTC 'YYYY-MM-DD HH:MM:SS'.
 CREATE TABLE deliveries (
     id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
     tracking_number CHAR(12) NOT NULL,
@@ -23,13 +23,11 @@ CREATE TABLE deliveries (
 
 CREATE TABLE delivery_events (
     id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-    event_id VARCHAR(40) NOT NULL,
     delivery_id BIGINT NOT NULL,
     sequence INT NOT NULL,
     status VARCHAR(32) NOT NULL,
     previous_status VARCHAR(32) NULL,
     created_at CHAR(19) NOT NULL,
-    UNIQUE KEY uq_delivery_events_id (event_id),
     UNIQUE KEY uq_delivery_events_sequence (delivery_id, sequence)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 

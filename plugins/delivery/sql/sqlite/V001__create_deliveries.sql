@@ -1,6 +1,6 @@
 -- Deliveries, their status changes (the tracking history and the event log in one table: every
 -- status change is one row, numbered per delivery), status ticks, webhook subscriptions and the
--- attempts of sending to them. Timestamps are UTC 'YYYY-MM-DD HH:MM:SS'.
+-- attempts of sending to them. An event's id is derived (evt_<tracking number>_<sequence>), not stored. Timestamps are UTC 'YYYY-MM-DD HH:MM:SS'.
 CREATE TABLE deliveries (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     tracking_number TEXT NOT NULL,
@@ -23,14 +23,12 @@ CREATE INDEX ix_deliveries_client ON deliveries (client_id, id);
 
 CREATE TABLE delivery_events (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id TEXT NOT NULL,
     delivery_id INTEGER NOT NULL,
     sequence INTEGER NOT NULL,
     status TEXT NOT NULL,
     previous_status TEXT NULL,
     created_at TEXT NOT NULL
 );
-CREATE UNIQUE INDEX uq_delivery_events_id ON delivery_events (event_id);
 CREATE UNIQUE INDEX uq_delivery_events_sequence ON delivery_events (delivery_id, sequence);
 
 CREATE TABLE delivery_ticks (

@@ -56,6 +56,8 @@ public:
     virtual ChangeOutcome cancelDelivery(std::int64_t id) = 0;
     /// Every status change of the delivery, oldest first.
     virtual std::vector<TrackingEntry> tracking(std::int64_t deliveryId) = 0;
+    /// The delivery's `sequence`-th status change (what a webhook message refers to).
+    virtual std::optional<StatusChange> statusChange(std::int64_t deliveryId, int sequence) = 0;
 
     // Ticks: a tick is a numbered run; a delivery moved by tick N records N, so a tick that was
     // interrupted and is resumed (same N) skips what it already moved.

@@ -35,13 +35,10 @@ std::string webhookMessageKey(std::int64_t subscriptionId, std::int64_t delivery
     return "subscription:" + std::to_string(subscriptionId) + ":delivery:" + std::to_string(deliveryId);
 }
 
-std::string webhookMessagePayload(const StatusChange& change, std::int64_t subscriptionId)
+std::string webhookMessagePayload(std::int64_t subscriptionId, std::int64_t deliveryId, int sequence)
 {
-    sdk::JsonObject o = sdk::makeObject();
-    o->set("subscription_id", subscriptionId);
-    o->set("event_id", change.eventId);
-    o->set("body", eventBody(change));
-    return sdk::toJson(o);
+    return "{\"subscription_id\":" + std::to_string(subscriptionId) + ",\"delivery_id\":" + std::to_string(deliveryId)
+           + ",\"sequence\":" + std::to_string(sequence) + "}";
 }
 
 bool wantsStatusChanges(const std::vector<std::string>& events)

@@ -20,9 +20,11 @@ std::string eventBody(const StatusChange& change);
 /// The outbox message key: sends to one subscription about one delivery keep `sequence` order.
 std::string webhookMessageKey(std::int64_t subscriptionId, std::int64_t deliveryId);
 
-/// The outbox payload of sending `change` to a subscription: `{"subscription_id","event_id","body"}`
-/// with the body as the exact text to sign and send.
-std::string webhookMessagePayload(const StatusChange& change, std::int64_t subscriptionId);
+/// The outbox payload of sending a status change to a subscription:
+/// `{"subscription_id","delivery_id","sequence"}`. A reference, not the body: a tick writes one
+/// message per change and subscription, so they stay small; the sender rebuilds the body with
+/// DeliveryStore::statusChange and eventBody, identical on every retry (the change is immutable).
+std::string webhookMessagePayload(std::int64_t subscriptionId, std::int64_t deliveryId, int sequence);
 
 /// True when a subscription with these event types wants status-change events.
 bool wantsStatusChanges(const std::vector<std::string>& events);

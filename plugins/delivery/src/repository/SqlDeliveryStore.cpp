@@ -34,9 +34,12 @@ const char* const kLockForChange =
 const char* const kCancel =
     "UPDATE deliveries SET status = 'CANCELLED', sequence = sequence + 1, updated_at = ? WHERE id = ?";
 const char* const kTracking = "SELECT status, created_at FROM delivery_events WHERE delivery_id = ? ORDER BY sequence";
-const char* const kInsertEventRow = "(?, ?, ?, ?, NULLIF(?, ''), ?)";
+const char* const kStatusChange =
+    "SELECT e.status, COALESCE(e.previous_status, ''), e.created_at, d.tracking_number, d.foreign_order_id, d.client_id "
+    "FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id WHERE e.delivery_id = ? AND e.sequence = ?";
+const char* const kInsertEventRow = "(?, ?, ?, NULLIF(?, ''), ?)";
 const char* const kInsertEvents =
-    "INSERT INTO delivery_events (event_id, delivery_id, sequence, status, previous_status, created_at) VALUES ";
+    "INSERT INTO delivery_events (delivery_id, sequence, status, previous_status, created_at) VALUES ";
 const char* const kSubscriptionsOfClients =
     "SELECT id, client_id, events FROM webhook_subscriptions WHERE deleted_at IS NULL AND client_id IN ";
 
@@ -174,7 +177,6 @@ void SqlDeliveryStore::recordChanges(sdk::Transaction& tx, const std::vector<Sta
         insert << text;
         for (std::size_t i = start; i < end; ++i) {
             const StatusChange& c = changes[i];
-            insert.addBind(bind(c.eventId));
             insert.addBind(bind(static_cast<Poco::Int64>(c.deliveryId)));
             insert.addBind(bind(static_cast<Poco::Int64>(c.sequence)));
             insert.addBind(bind(std::string(toString(c.status))));
@@ -202,7 +204,8 @@ void SqlDeliveryStore::recordChanges(sdk::Transaction& tx, const std::vector<Sta
     for (const auto& c : changes) {
         auto [from, to] = subscriptionsOf.equal_range(c.clientId);
         for (auto it = from; it != to; ++it)
-            drafts.push_back({kWebhookTopic, webhookMessageKey(it->second, c.deliveryId), webhookMessagePayload(c, it->second)});
+            drafts.push_back({kWebhookTopic, webhookMessageKey(it->second, c.deliveryId),
+                              webhookMessagePayload(it->second, c.deliveryId, c.sequence)});
     }
     _outbox->appendAll(tx, drafts);
 }
@@ -342,6 +345,30 @@ std::vector<TrackingEntry> SqlDeliveryStore::tracking(std::int64_t deliveryId)
     for (std::size_t i = 0; i < rs.rowCount(); ++i)
         entries.push_back({statusOf(sql::text(rs, 0, i)), sql::text(rs, 1, i)});
     return entries;
+}
+
+std::optional<StatusChange> SqlDeliveryStore::statusChange(std::int64_t deliveryId, int sequence)
+{
+    Poco::Data::Session session = _db.session();
+    Statement st(session);
+    Poco::Int64 id = deliveryId, seq = sequence;
+    st << kStatusChange, use(id), use(seq);
+    st.execute();
+    RecordSet rs(st);
+    if (rs.rowCount() == 0)
+        return std::nullopt;
+    StatusChange c;
+    c.deliveryId = deliveryId;
+    c.sequence = sequence;
+    c.status = statusOf(sql::text(rs, 0, 0));
+    if (const std::string previous = sql::text(rs, 1, 0); !previous.empty())
+        c.previousStatus = statusOf(previous);
+    c.createdAt = sql::text(rs, 2, 0);
+    c.trackingNumber = sql::text(rs, 3, 0);
+    c.foreignOrderId = sql::integer(rs, 4, 0);
+    c.clientId = sql::integer(rs, 5, 0);
+    c.eventId = eventId(c.trackingNumber, sequence);
+    return c;
 }
 
 // ---------------------------------------------------------------- ticks

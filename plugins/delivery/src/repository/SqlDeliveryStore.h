@@ -22,6 +22,7 @@ public:
     ChangeOutcome updateDelivery(std::int64_t id, const DeliveryPatch& patch) override;
     ChangeOutcome cancelDelivery(std::int64_t id) override;
     std::vector<TrackingEntry> tracking(std::int64_t deliveryId) override;
+    std::optional<StatusChange> statusChange(std::int64_t deliveryId, int sequence) override;
 
     std::int64_t beginTick(const std::string& now) override;
     TickBatch moveBatch(std::int64_t tick, std::int64_t afterId, std::size_t limit, const TickDecision& decide,

@@ -250,9 +250,18 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(3), outboxMessages(mine.id, d.id));
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), outboxMessages(second.id, d.id));
 
+        // A message refers to its change; the change rebuilds the exact event body.
         auto messages = _outbox->find(kWebhookTopic, webhookMessageKey(mine.id, d.id));
-        CPPUNIT_ASSERT(messages[0].payload.find("evt_" + d.trackingNumber + "_1") != std::string::npos);
-        CPPUNIT_ASSERT(messages[2].payload.find("evt_" + d.trackingNumber + "_3") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(webhookMessagePayload(mine.id, d.id, 3), messages[2].payload);
+        auto change = _store->statusChange(d.id, 3);
+        CPPUNIT_ASSERT(change);
+        CPPUNIT_ASSERT_EQUAL("evt_" + d.trackingNumber + "_3", change->eventId);
+        CPPUNIT_ASSERT(change->status == DeliveryStatus::InRouteOfDelivery);
+        CPPUNIT_ASSERT(change->previousStatus == DeliveryStatus::InOrigin);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), change->foreignOrderId);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), change->clientId);
+        CPPUNIT_ASSERT(!_store->statusChange(d.id, 1)->previousStatus);
+        CPPUNIT_ASSERT(!_store->statusChange(d.id, 4));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->listAttempts(mine.id, 50, 0).total);
     }
 

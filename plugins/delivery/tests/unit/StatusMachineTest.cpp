@@ -105,9 +105,10 @@ public:
         CPPUNIT_ASSERT(data->has("previous_status"));
         CPPUNIT_ASSERT(data->isNull("previous_status"));
 
-        auto payload = parser.parse(webhookMessagePayload(c, 9)).extract<Poco::JSON::Object::Ptr>();
+        auto payload = parser.parse(webhookMessagePayload(9, 5, 2)).extract<Poco::JSON::Object::Ptr>();
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(9), payload->getValue<Poco::Int64>("subscription_id"));
-        CPPUNIT_ASSERT_EQUAL(eventBody(c), payload->getValue<std::string>("body"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(5), payload->getValue<Poco::Int64>("delivery_id"));
+        CPPUNIT_ASSERT_EQUAL(2, payload->getValue<int>("sequence"));
         CPPUNIT_ASSERT(wantsStatusChanges({"delivery.status_changed"}));
         CPPUNIT_ASSERT(!wantsStatusChanges({}));
     }
