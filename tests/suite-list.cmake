@@ -27,4 +27,5 @@ list(APPEND MERCATO_ACCEPTANCE_SUITES
     ExamplePluginAcceptanceTest
     AccountsAcceptanceTest
     EcommerceAcceptanceTest
+    DeliveryAcceptanceTest
 )
