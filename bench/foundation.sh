@@ -53,8 +53,6 @@ bench_fairness 127.0.0.1 9000 /me 64 5 "Bearer $token"
 bench_rss "host" "$HOST_PID"
 bench_stop_all
 
-echo >> "$BENCH_REPORT"
 bench_ratio "/health ÷ ceiling /tiny" "host GET /health" "ceiling GET /tiny" 0.80
 bench_ratio "/me ÷ ceiling /pk" "host GET /me" "ceiling GET /pk" 0.70
-echo
-cat "$BENCH_REPORT"
+bench_finish

@@ -1,5 +1,6 @@
 # Shared by bench/*.sh: build, servers, wrk runs and the report. Source after scripts/lib/common.sh
-# and scripts/lib/services.sh. Results are appended to $BENCH_REPORT (a markdown table).
+# and scripts/lib/services.sh. wrk results are appended to $BENCH_REPORT (a markdown table); every
+# other line (fairness, RSS, ratios, bench_note) is kept aside and follows the table (bench_finish).
 
 BENCH_BUILD="$MERCATO_ROOT/build-bench"
 BENCH_VAR="$MERCATO_ROOT/var/bench"
@@ -14,14 +15,19 @@ bench_setup() {
   mercato_build "$BENCH_BUILD" -DCMAKE_BUILD_TYPE=Release -DMERCATO_BUILD_TESTS=OFF -DMERCATO_BUILD_BENCH=ON
   mkdir -p "$BENCH_VAR"
   BENCH_REPORT="$BENCH_VAR/report-$(date +%Y%m%d-%H%M%S).md"
+  BENCH_NOTES="$BENCH_REPORT.notes"
+  : > "$BENCH_NOTES"
   trap bench_stop_all EXIT
   {
     echo "# $(basename "$0") on $(hostname), $(nproc) cores, $(date -u +%FT%TZ)"
     echo "innodb_flush_log_at_trx_commit = $(mariadb -N -B -e 'SELECT @@innodb_flush_log_at_trx_commit' 2>/dev/null || echo '?')"
-    echo "wrk -t2 -d$BENCH_DURATION --latency, everything on this machine"
+    echo "wrk -t2 (-t1 at 1 connection) -d$BENCH_DURATION --latency, everything on this machine"
     echo
-    echo "| endpoint | connections | req/s | p99 (ms) |"
-    echo "|---|---|---|---|"
+    echo "CPU columns: CPU time (user + system) of the server under test and of mariadbd (shared with anything"
+    echo "else using that MariaDB) during the wrk run, divided by the requests wrk completed"
+    echo
+    echo "| endpoint | connections | req/s | p99 (ms) | errors | server CPU µs/req | MariaDB CPU µs/req |"
+    echo "|---|---|---|---|---|---|---|"
   } > "$BENCH_REPORT"
 }
 
@@ -48,6 +54,7 @@ bench_start_ceiling() {
   "$BENCH_BUILD/bin/mercato-ceiling" "$1" "$BENCH_MYSQL" >"$BENCH_VAR/ceiling.log" 2>&1 &
   BENCH_PIDS+=($!)
   CEILING_PID=$!
+  BENCH_SERVER_PID=$!
   bench_wait_http "http://127.0.0.1:$1/tiny"
 }
 
@@ -56,35 +63,54 @@ bench_start_host() {
   "$BENCH_BUILD/bin/mercato" --config "$1" >"$BENCH_VAR/host.log" 2>&1 &
   BENCH_PIDS+=($!)
   HOST_PID=$!
+  BENCH_SERVER_PID=$!
   bench_wait_http "http://127.0.0.1:$2/health"
 }
 
+# bench_cpu_ticks PID: user + system CPU time of a process in clock ticks (0 when it is gone).
+bench_cpu_ticks() {
+  [ -n "${1:-}" ] && [ -r "/proc/$1/stat" ] || { echo 0; return 0; }
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+
 # bench_wrk KEY CONNECTIONS URL [wrk arguments...]: one run; records req/s and p99 under KEY@CONNECTIONS.
+# The errors column counts non-2xx/3xx answers and socket errors (connect, read, write, timeout);
+# the CPU columns are those of the last server started (BENCH_SERVER_PID) and of mariadbd.
 bench_wrk() {
   local key="$1" conns="$2" url="$3"
   shift 3
-  local out rps p99
-  out="$(wrk -t2 -c"$conns" -d"$BENCH_DURATION" --latency "$@" "$url")"
+  local out rps p99 errors threads=2 db_pid s0 m0 s1 m1 requests cpu
+  [ "$conns" -lt 2 ] && threads=1
+  db_pid="$(pidof mariadbd 2>/dev/null | awk '{print $1}')" || true
+  s0="$(bench_cpu_ticks "${BENCH_SERVER_PID:-}")"
+  m0="$(bench_cpu_ticks "$db_pid")"
+  out="$(wrk -t"$threads" -c"$conns" -d"$BENCH_DURATION" --latency "$@" "$url")"
+  s1="$(bench_cpu_ticks "${BENCH_SERVER_PID:-}")"
+  m1="$(bench_cpu_ticks "$db_pid")"
+  requests="$(awk '/ requests in / {print $1}' <<<"$out")"
+  cpu="$(awk -v s="$((s1 - s0))" -v m="$((m1 - m0))" -v n="${requests:-0}" -v hz="$(getconf CLK_TCK)" \
+    'BEGIN {if (n > 0) printf "%.0f | %.0f", s * 1e6 / hz / n, m * 1e6 / hz / n; else printf "? | ?"}')"
   if grep -q "Non-2xx or 3xx responses" <<<"$out"; then
     echo "warning: $key c$conns had non-2xx answers: $(grep 'Non-2xx' <<<"$out")" >&2
   fi
   rps="$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' <<<"$out")"
   p99="$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/, "", v)} else if (v ~ /s$/) {sub(/s$/, "", v); v*=1000}; printf "%.2f", v}' <<<"$out")"
+  errors="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")"
   BENCH_RPS["$key@$conns"]="$rps"
   BENCH_P99["$key@$conns"]="$p99"
-  echo "| $key | $conns | $rps | $p99 |" >> "$BENCH_REPORT"
-  printf '%-28s c%-3s %8s req/s  p99 %6s ms\n' "$key" "$conns" "$rps" "$p99" >&2
+  echo "| $key | $conns | $rps | $p99 | $errors | $cpu |" >> "$BENCH_REPORT"
+  printf '%-28s c%-3s %8s req/s  p99 %6s ms  errors %s  CPU µs/req server | MariaDB %s\n' "$key" "$conns" "$rps" "$p99" "$errors" "$cpu" >&2
 }
 
-# bench_ratio NAME KEY CEILING_KEY GOAL: "NAME: a ÷ b = r (goal ≥ GOAL)" for both connection counts.
+# bench_ratio NAME KEY CEILING_KEY GOAL: "NAME: a ÷ b = r (goal ≥ GOAL)" for each connection count
+# (1, 16, 64, 256) measured for both keys.
 bench_ratio() {
   local name="$1" key="$2" ceil="$3" goal="$4" c line
-  for c in 16 64; do
+  for c in 1 16 64 256; do
     [ -n "${BENCH_RPS[$key@$c]:-}" ] && [ -n "${BENCH_RPS[$ceil@$c]:-}" ] || continue
     line="$(awk -v a="${BENCH_RPS[$key@$c]}" -v b="${BENCH_RPS[$ceil@$c]}" -v g="$goal" -v n="$name" -v c="$c" \
       'BEGIN {r = (b > 0 ? a / b : 0); printf "%s c%s: %d ÷ %d = %.2f (goal ≥ %.2f) %s", n, c, a, b, r, g, (r >= g ? "met" : "MISSED")}')"
-    echo "- $line" >> "$BENCH_REPORT"
-    echo "$line" >&2
+    bench_note "$line"
   done
 }
 
@@ -92,15 +118,29 @@ bench_ratio() {
 bench_rss() {
   local kb
   kb="$(awk '/^VmRSS:/ {print $2}' "/proc/$2/status")"
-  echo "- RSS $1: $((kb / 1024)) MB" >> "$BENCH_REPORT"
-  echo "RSS $1: $((kb / 1024)) MB" >&2
+  bench_note "RSS $1: $(awk -v kb="$kb" 'BEGIN {printf "%.1f", kb / 1024}') MB"
 }
 
 # bench_fairness HOST PORT PATH CONNECTIONS SECONDS [AUTHORIZATION]
 bench_fairness() {
   local line
   line="$("$BENCH_BUILD/bin/mercato-fairness" "$@")" || true
-  echo "- $line" >> "$BENCH_REPORT"
-  echo "$line" >&2
+  bench_note "$line"
   return 0
+}
+
+# bench_note TEXT: one "- TEXT" line of the report, after the table.
+bench_note() {
+  echo "- $1" >> "$BENCH_NOTES"
+  echo "$1" >&2
+}
+
+# bench_finish: the notes go below the table; prints the report.
+bench_finish() {
+  { echo; cat "$BENCH_NOTES"; } >> "$BENCH_REPORT"
+  rm -f "$BENCH_NOTES"
+  echo
+  cat "$BENCH_REPORT"
+  echo
+  echo "report: $BENCH_REPORT"
 }
