@@ -17,19 +17,6 @@ bool isMember(const Store& s, std::int64_t userId)
     return std::find(s.usersIds.begin(), s.usersIds.end(), userId) != s.usersIds.end();
 }
 
-sdk::FieldError lineError(const std::string& field, const LineFailure& f)
-{
-    switch (f.reason) {
-    case LineFailure::Reason::UnknownProduct:
-        return {field + (field.empty() ? "" : ".") + "product_id", "not_found", "no such product"};
-    case LineFailure::Reason::NoWarehouse:
-        return {field.empty() ? "product_id" : field, "no_warehouse", "the product's store has no warehouse address yet"};
-    case LineFailure::Reason::InsufficientStock:
-        break;
-    }
-    return {field.empty() ? "quantity" : field, "insufficient_stock", "not enough stock"};
-}
-
 std::string lineFailureMessage(const LineFailure& f)
 {
     switch (f.reason) {
@@ -38,6 +25,28 @@ std::string lineFailureMessage(const LineFailure& f)
     case LineFailure::Reason::InsufficientStock: break;
     }
     return "Not enough stock";
+}
+
+sdk::FieldError lineError(const std::string& field, const LineFailure& f)
+{
+    const std::string productId = field + (field.empty() ? "" : ".") + "product_id";
+    switch (f.reason) {
+    case LineFailure::Reason::UnknownProduct:
+        return {productId, "not_found", "no such product"};
+    case LineFailure::Reason::NoWarehouse:
+        return {productId, "no_warehouse", "the product's store has no warehouse address yet"};
+    case LineFailure::Reason::InsufficientStock:
+        break;
+    }
+    return {field.empty() ? "quantity" : field, "insufficient_stock", "not enough stock"};
+}
+
+/// A line that cannot be bought: 404 for a product that does not exist (or no longer: deleted, or
+/// of a deleted store), 409 for one that exists but cannot be sold now.
+sdk::ApiError lineRefusal(const std::string& field, const LineFailure& f, const std::string& suffix)
+{
+    const int status = f.reason == LineFailure::Reason::UnknownProduct ? 404 : 409;
+    return sdk::ApiError(status, lineFailureMessage(f) + suffix, {lineError(field, f)});
 }
 
 } // namespace
@@ -165,8 +174,7 @@ Order Marketplace::createOrder(const sdk::Principal& caller, std::optional<std::
     order.deliveryAddress = *deliveryAddress;
     auto result = _store.createOrder(order, lines);
     if (auto* failure = std::get_if<LineFailure>(&result))
-        throw sdk::Conflict(lineFailureMessage(*failure) + "; nothing was bought",
-                            {lineError("products." + std::to_string(failure->index), *failure)});
+        throw lineRefusal("products." + std::to_string(failure->index), *failure, "; nothing was bought");
     return std::get<Order>(result);
 }
 
@@ -254,7 +262,7 @@ OrderLine Marketplace::addLine(const sdk::Principal& caller, std::int64_t orderI
     if (!result)
         throw sdk::Conflict("Products can only be added while the order is CREATED");
     if (auto* failure = std::get_if<LineFailure>(&*result))
-        throw sdk::Conflict(lineFailureMessage(*failure), {lineError("", *failure)});
+        throw lineRefusal("", *failure, "");
     return std::get<OrderLine>(*result);
 }
 

@@ -15,7 +15,8 @@ namespace mercato::ecommerce {
 
 /// The rules of API.md §2 over a MarketStore: who may see and change what, and what a change
 /// means. Throws the SDK's ApiError family (404 for what the caller may not see, 403 for what
-/// their role may not do, 409 for a state that forbids it, 400 for references that do not resolve).
+/// their role may not do, 409 for a state that forbids it, 400 for references that do not resolve;
+/// a product to buy that does not exist is 404 like every hidden object).
 class Marketplace {
 public:
     Marketplace(MarketStore& store, std::shared_ptr<sdk::UserDirectory> users) : _store(store), _users(std::move(users)) {}

@@ -5,6 +5,9 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
+#include <numeric>
+#include <optional>
 #include <sstream>
 #include <variant>
 
@@ -52,9 +55,13 @@ const char* const kLineColumns =
 const char* const kOrderStatus = "SELECT status FROM orders WHERE id = ?"; // + FOR UPDATE on MariaDB
 const char* const kTouchOrder = "UPDATE orders SET updated_at = ? WHERE id = ?";
 const char* const kFindLine = "SELECT product_id, quantity FROM order_lines WHERE id = ? AND order_id = ?";
-const char* const kDeleteLine = "DELETE FROM order_lines WHERE id = ? AND order_id = ?";
+/// By primary key only (kFindLine has matched the line to its order under the order's row lock): with
+/// `AND order_id = ?` MariaDB may pick the (order_id, id) index and take next-key locks, which
+/// deadlock against concurrent orders inserting their lines while holding stock rows.
+const char* const kDeleteLine = "DELETE FROM order_lines WHERE id = ?";
 const char* const kMoveOrder = "UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?";
-const char* const kLinesToRestore = "SELECT product_id, quantity FROM order_lines WHERE order_id = ? ORDER BY id";
+/// In product id order, like buying: stock rows are always locked in the same order.
+const char* const kLinesToRestore = "SELECT product_id, quantity FROM order_lines WHERE order_id = ? ORDER BY product_id, id";
 
 const char* const kInsertReceipt =
     "INSERT INTO delivery_webhook_receipts (webhook_id, event_type, order_id, outcome, received_at) VALUES (?, ?, ?, ?, ?)";
@@ -207,9 +214,9 @@ std::vector<Order> readOrders(Poco::Data::Session& session, Statement& st)
     return orders;
 }
 
-/// Buys one line inside `tx`: checks the product, takes the stock, writes the line.
-std::variant<OrderLine, LineFailure> buyLine(sdk::Transaction& tx, std::int64_t orderId, const LineRequest& request,
-                                             std::size_t index, const std::string& stamp)
+/// Takes one line's stock inside `tx` after checking the product; the line is not written yet.
+std::variant<OrderLine, LineFailure> takeStock(sdk::Transaction& tx, std::int64_t orderId, const LineRequest& request,
+                                               std::size_t index, const std::string& stamp)
 {
     auto& session = tx.session();
     Poco::Int64 productId = request.productId, quantity = request.quantity;
@@ -228,12 +235,17 @@ std::variant<OrderLine, LineFailure> buyLine(sdk::Transaction& tx, std::int64_t 
     take << kTakeStock, use(quantity), use(updatedAt), use(productId), use(quantity);
     if (take.execute() != 1)
         return LineFailure{index, LineFailure::Reason::InsufficientStock};
-
-    Poco::Int64 order = orderId, store = line.storeId;
-    std::string name = line.name, created = stamp;
-    session << kInsertLine, use(order), use(productId), use(store), use(name), use(quantity), use(created), now;
-    line.id = sdk::lastInsertId(session, tx.dialect());
     return line;
+}
+
+/// Writes a line whose stock was taken; sets its id.
+void insertLine(sdk::Transaction& tx, OrderLine& line)
+{
+    auto& session = tx.session();
+    Poco::Int64 order = line.orderId, product = line.productId, store = line.storeId, quantity = line.quantity;
+    std::string name = line.name, created = line.createdAt;
+    session << kInsertLine, use(order), use(product), use(store), use(name), use(quantity), use(created), now;
+    line.id = sdk::lastInsertId(session, tx.dialect());
 }
 
 } // namespace
@@ -454,11 +466,28 @@ std::variant<Order, LineFailure> SqlMarketStore::createOrder(const Order& input,
         std::string buyer = input.buyerName, address = input.deliveryAddress, created = stamp, updated = stamp;
         session << kInsertOrder, use(user), use(buyer), use(address), use(created), use(updated), now;
         id = sdk::lastInsertId(session, tx.dialect());
-        for (std::size_t i = 0; i < lines.size(); ++i) {
-            auto bought = buyLine(tx, id, lines[i], i, stamp);
-            if (auto* failure = std::get_if<LineFailure>(&bought))
-                return *failure; // the transaction rolls back: nothing was bought
+        // Stock is taken in product id order, whatever the order of the request: concurrent orders
+        // over the same products then lock their rows in the same order and cannot deadlock
+        // (MariaDB would abort one of them). The lines are written in the order given.
+        std::vector<std::size_t> byProduct(lines.size());
+        std::iota(byProduct.begin(), byProduct.end(), std::size_t(0));
+        std::stable_sort(byProduct.begin(), byProduct.end(),
+                         [&](std::size_t a, std::size_t b) { return lines[a].productId < lines[b].productId; });
+        std::vector<OrderLine> taken(lines.size());
+        std::optional<LineFailure> failure;
+        for (std::size_t i : byProduct) {
+            auto result = takeStock(tx, id, lines[i], i, stamp);
+            if (auto* f = std::get_if<LineFailure>(&result)) {
+                if (!failure || f->index < failure->index)
+                    failure = *f;
+            } else if (!failure) {
+                taken[i] = std::get<OrderLine>(result);
+            }
         }
+        if (failure)
+            return *failure; // the transaction rolls back: nothing was bought
+        for (auto& line : taken)
+            insertLine(tx, line);
         tx.commit();
     }
     return *findOrder(id);
@@ -475,8 +504,9 @@ std::optional<std::variant<OrderLine, LineFailure>> SqlMarketStore::addLine(std:
     if (lock.execute() == 0 || status != toString(OrderStatus::Created))
         return std::nullopt;
     const std::string stamp = sdk::utcNow();
-    auto bought = buyLine(tx, orderId, line, 0, stamp);
-    if (std::holds_alternative<OrderLine>(bought)) {
+    auto bought = takeStock(tx, orderId, line, 0, stamp);
+    if (auto* taken = std::get_if<OrderLine>(&bought)) {
+        insertLine(tx, *taken);
         std::string updated = stamp;
         session << kTouchOrder, use(updated), use(id), now;
         tx.commit();
@@ -501,7 +531,7 @@ MarketStore::RemoveResult SqlMarketStore::removeLine(std::int64_t orderId, std::
         return RemoveResult::NoSuchLine;
     if (status != toString(OrderStatus::Created))
         return RemoveResult::NotCreated;
-    session << kDeleteLine, use(line), use(order), now;
+    session << kDeleteLine, use(line), now;
     std::string stamp = sdk::utcNow(), updated = stamp;
     session << kReturnStock, use(quantity), use(stamp), use(product), now;
     session << kTouchOrder, use(updated), use(order), now;

@@ -1,13 +1,18 @@
 // The ecommerce repository on both dialects: catalog, all-or-nothing orders, stock under
-// concurrency, cancellation, the dispatch outbox message and delivery webhook bookkeeping.
+// concurrency (also without deadlocks when orders name products in different orders),
+// cancellation, the dispatch outbox message and delivery webhook bookkeeping.
 #include "SqlOutbox.h"
 #include "TestDatabase.h"
 #include "domain/Marketplace.h"
 #include "repository/SqlMarketStore.h"
 
+#include <Poco/Exception.h>
+
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <thread>
 #include <variant>
 
@@ -150,6 +155,67 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::int64_t(0), stock(p.id));
     }
 
+    void linesKeepRequestOrderAndTheFirstFailureIsNamed()
+    {
+        Store s = store("S");
+        Product p1 = product(s.id, "P1", 1), p2 = product(s.id, "P2", 1);
+        Order o;
+        o.userId = 42;
+        o.buyerName = "Ada";
+        o.deliveryAddress = "2 Home Lane";
+        // Stock is taken in product id order, but the failure named is the first line of the request.
+        auto failed = std::get<LineFailure>(_store->createOrder(o, {{p2.id, 2}, {p1.id, 2}}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), failed.index);
+        CPPUNIT_ASSERT(std::get<LineFailure>(_store->createOrder(o, {{p2.id, 1}, {9999, 1}, {p1.id, 2}})).index == 1);
+        auto made = std::get<Order>(_store->createOrder(o, {{p2.id, 1}, {p1.id, 1}}));
+        CPPUNIT_ASSERT_EQUAL(p2.id, made.lines.at(0).productId);
+        CPPUNIT_ASSERT_EQUAL(p1.id, made.lines.at(1).productId);
+        CPPUNIT_ASSERT(made.lines.at(0).id < made.lines.at(1).id);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), stock(p1.id) + stock(p2.id));
+    }
+
+    void crossedOrdersDoNotDeadlock()
+    {
+        Store s = store("S");
+        Product p1 = product(s.id, "P1", 1000), p2 = product(s.id, "P2", 1000), p3 = product(s.id, "P3", 1000);
+        std::atomic<int> errors{0};
+        std::string firstError;
+        std::mutex mutex;
+        std::vector<std::thread> buyers;
+        for (int t = 0; t < 8; ++t)
+            buyers.emplace_back([&, t] {
+                Order o;
+                o.userId = 200 + t;
+                o.buyerName = "B";
+                o.deliveryAddress = "A";
+                for (int i = 0; i < 20; ++i) {
+                    try {
+                        // Same products, opposite orders; then a line removed and the order cancelled.
+                        std::vector<LineRequest> lines{{p1.id, 1}, {p2.id, 1}, {p3.id, 1}};
+                        if ((t + i) % 2)
+                            std::reverse(lines.begin(), lines.end());
+                        Order made = std::get<Order>(_store->createOrder(o, lines));
+                        if (_store->removeLine(made.id, made.lines.at(1).id) != MarketStore::RemoveResult::Removed)
+                            throw std::runtime_error("line not removed");
+                        if (!_store->transition(made.id, OrderStatus::Created, OrderStatus::Cancelled, &Marketplace::dispatchMessage))
+                            throw std::runtime_error("not cancelled");
+                    } catch (const Poco::Exception& e) {
+                        std::lock_guard<std::mutex> lock(mutex);
+                        if (errors++ == 0)
+                            firstError = e.displayText();
+                    } catch (const std::exception& e) {
+                        std::lock_guard<std::mutex> lock(mutex);
+                        if (errors++ == 0)
+                            firstError = e.what();
+                    }
+                }
+            });
+        for (auto& b : buyers)
+            b.join();
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(firstError, 0, errors.load());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(3000), stock(p1.id) + stock(p2.id) + stock(p3.id));
+    }
+
     void linesAndCancellationRestoreStock()
     {
         Store s = store("S");
@@ -223,6 +289,8 @@ private:
     CPPUNIT_TEST(catalog);                               \
     CPPUNIT_TEST(ordersAreAllOrNothing);                 \
     CPPUNIT_TEST(concurrentBuyersNeverOversell);         \
+    CPPUNIT_TEST(linesKeepRequestOrderAndTheFirstFailureIsNamed); \
+    CPPUNIT_TEST(crossedOrdersDoNotDeadlock);            \
     CPPUNIT_TEST(linesAndCancellationRestoreStock);      \
     CPPUNIT_TEST(dispatchWritesOneOutboxMessage);        \
     CPPUNIT_TEST(deliveryEventsAreDedupedAndOrdered);    \
