@@ -648,6 +648,18 @@ SchemaField optional(std::string name, Schema schema)
     return SchemaField{std::move(name), std::move(schema), false, {}};
 }
 
+namespace fields {
+Schema id() { return Schema::integer().min(1); }
+Schema name() { return Schema::string().maxLength(120); }
+Schema username() { return Schema::string().maxLength(120).email(); }
+Schema password() { return Schema::string().noTrim().minLength(8).maxLength(128); }
+Schema description() { return Schema::string().maxLength(1000); }
+Schema address() { return Schema::string().maxLength(255); }
+Schema url() { return Schema::string().url().maxLength(2048); }
+Schema quantity() { return Schema::integer().min(0).max(1'000'000); }
+Schema lineQuantity() { return Schema::integer().min(1).max(1'000'000); }
+} // namespace fields
+
 void sortFieldErrors(std::vector<FieldError>& errors)
 {
     std::stable_sort(errors.begin(), errors.end(), [](const FieldError& a, const FieldError& b) {

@@ -14,10 +14,10 @@ using sdk::Response;
 using sdk::Route;
 using sdk::Schema;
 
-Schema nameSchema() { return Schema::string().maxLength(120); }
-Schema usernameSchema() { return Schema::string().maxLength(120).email(); }
-Schema passwordSchema() { return Schema::string().noTrim().minLength(8).maxLength(128); }
-Schema addressSchema() { return Schema::string().maxLength(255); }
+using sdk::fields::address;
+using sdk::fields::name;
+using sdk::fields::password;
+using sdk::fields::username;
 
 /// A password reaches crypt(3) as a C string: an embedded NUL would silently shorten it.
 void rejectNul(const std::optional<std::string>& password)
@@ -77,10 +77,10 @@ void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::T
     auto principalOf = [](const User& u) { return sdk::Principal{u.id, u.role, u.username, u.name, nullptr}; };
 
     if (!policy.signupRole.empty()) {
-        std::vector<sdk::SchemaField> fields{sdk::required("name", nameSchema()), sdk::required("username", usernameSchema()),
-                                             sdk::required("password", passwordSchema())};
+        std::vector<sdk::SchemaField> fields{sdk::required("name", name()), sdk::required("username", username()),
+                                             sdk::required("password", password())};
         if (withAddress)
-            fields.push_back(sdk::required("shipping_address", addressSchema()));
+            fields.push_back(sdk::required("shipping_address", address()));
         router.add(Route(Method::Post, "/signup", Access::anyone(), [svc, issuer, principalOf](const sdk::Request& rq) {
             sdk::JsonObject body = rq.body();
             auto password = sdk::optionalString(body, "password");
@@ -127,11 +127,11 @@ void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::T
         return Response::list(items, page, total);
     }).withSummary("List users (admin)").withQuery("limit", "page size, 1..500").withQuery("offset", "rows to skip"));
 
-    std::vector<sdk::SchemaField> createFields{sdk::required("name", nameSchema()), sdk::required("username", usernameSchema()),
-                                               sdk::required("password", passwordSchema()),
+    std::vector<sdk::SchemaField> createFields{sdk::required("name", name()), sdk::required("username", username()),
+                                               sdk::required("password", password()),
                                                sdk::required("role", Schema::string().oneOf(policy.roles))};
     if (withAddress)
-        createFields.push_back(sdk::optional("shipping_address", addressSchema()));
+        createFields.push_back(sdk::optional("shipping_address", address()));
     router.add(Route(Method::Post, "/users", Access::admin(), [svc, withAddress](const sdk::Request& rq) {
         sdk::JsonObject body = rq.body();
         auto password = sdk::optionalString(body, "password");
@@ -154,10 +154,10 @@ void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::T
         return Response::ok(userJson(*user, withAddress));
     }).withSummary("A user (admin, or the user themselves)"));
 
-    std::vector<sdk::SchemaField> updateFields{sdk::optional("name", nameSchema()), sdk::optional("password", passwordSchema()),
+    std::vector<sdk::SchemaField> updateFields{sdk::optional("name", name()), sdk::optional("password", password()),
                                                sdk::optional("role", Schema::string().oneOf(policy.roles))};
     if (withAddress)
-        updateFields.push_back(sdk::optional("shipping_address", addressSchema()));
+        updateFields.push_back(sdk::optional("shipping_address", address()));
     router.add(Route(Method::Put, "/users/{id}", Access::authenticated(), [svc, withAddress](const sdk::Request& rq) {
         const std::int64_t id = rq.idParam("id");
         requireSelfOrAdmin(rq, *svc, id);

@@ -22,6 +22,21 @@ sdk::NotFound webhookNotFound(std::int64_t id)
 
 } // namespace
 
+Delivery DeliveryService::afterChange(ChangeOutcome outcome, const std::string& trackingNumber, const std::string& verb)
+{
+    switch (outcome) {
+    case ChangeOutcome::Done:
+        if (auto changed = _store.findDelivery(trackingNumber))
+            return *changed;
+        break;
+    case ChangeOutcome::NotFound:
+        break;
+    case ChangeOutcome::NotEditable:
+        throw sdk::Conflict("Delivery " + trackingNumber + " can only be " + verb + " while READY_FOR_PICK_UP");
+    }
+    throw deliveryNotFound(trackingNumber);
+}
+
 bool DeliveryService::sees(const sdk::Principal& caller, std::int64_t ownerId) const
 {
     return caller.role == role::kAdmin || caller.id == ownerId;
@@ -57,29 +72,13 @@ Slice<Delivery> DeliveryService::deliveries(const sdk::Principal& caller, Delive
 Delivery DeliveryService::update(const sdk::Principal& caller, const std::string& trackingNumber, const DeliveryPatch& patch)
 {
     const Delivery current = delivery(caller, trackingNumber);
-    switch (_store.updateDelivery(current.id, patch)) {
-    case ChangeOutcome::Done:
-        return *_store.findDelivery(trackingNumber);
-    case ChangeOutcome::NotFound:
-        throw deliveryNotFound(trackingNumber);
-    case ChangeOutcome::NotEditable:
-        break;
-    }
-    throw sdk::Conflict("Delivery " + trackingNumber + " can only be changed while READY_FOR_PICK_UP");
+    return afterChange(_store.updateDelivery(current.id, patch), trackingNumber, "changed");
 }
 
 Delivery DeliveryService::cancel(const sdk::Principal& caller, const std::string& trackingNumber)
 {
     const Delivery current = delivery(caller, trackingNumber);
-    switch (_store.cancelDelivery(current.id)) {
-    case ChangeOutcome::Done:
-        return *_store.findDelivery(trackingNumber);
-    case ChangeOutcome::NotFound:
-        throw deliveryNotFound(trackingNumber);
-    case ChangeOutcome::NotEditable:
-        break;
-    }
-    throw sdk::Conflict("Delivery " + trackingNumber + " can only be cancelled while READY_FOR_PICK_UP");
+    return afterChange(_store.cancelDelivery(current.id), trackingNumber, "cancelled");
 }
 
 std::vector<TrackingEntry> DeliveryService::tracking(const Delivery& delivery)

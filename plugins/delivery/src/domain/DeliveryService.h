@@ -43,6 +43,8 @@ public:
     Slice<WebhookAttempt> attempts(const sdk::Principal& caller, std::int64_t subscriptionId, std::int64_t limit, std::int64_t offset);
 
 private:
+    /// The delivery after an edit or cancellation, or the error its outcome means.
+    Delivery afterChange(ChangeOutcome outcome, const std::string& trackingNumber, const std::string& verb);
     bool sees(const sdk::Principal& caller, std::int64_t ownerId) const;
 
     DeliveryStore& _store;

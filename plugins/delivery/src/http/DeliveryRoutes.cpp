@@ -20,23 +20,24 @@ using sdk::Schema;
 namespace {
 
 // ---- schemas (API.md §1 input rules)
-Schema idSchema() { return Schema::integer().min(1); }
-Schema nameSchema() { return Schema::string().maxLength(120); }
-Schema addressSchema() { return Schema::string().maxLength(255); }
+using sdk::fields::address;
+using sdk::fields::id;
+using sdk::fields::name;
+
 Schema productsSchema()
 {
-    return Schema::array(Schema::object({sdk::required("sku", idSchema()), sdk::required("name", nameSchema()),
-                                         sdk::required("qty", Schema::integer().min(1).max(1'000'000))}))
+    return Schema::array(Schema::object({sdk::required("sku", id()), sdk::required("name", name()),
+                                         sdk::required("qty", sdk::fields::lineQuantity())}))
         .minItems(1)
         .maxItems(100);
 }
-Schema originSchema() { return Schema::object({sdk::required("address", addressSchema())}); }
-Schema destinationSchema() { return Schema::object({sdk::required("name", nameSchema()), sdk::required("address", addressSchema())}); }
+Schema originSchema() { return Schema::object({sdk::required("address", address())}); }
+Schema destinationSchema() { return Schema::object({sdk::required("name", name()), sdk::required("address", address())}); }
 
 Schema createSchema()
 {
     return Schema::object(
-        {sdk::required("order", Schema::object({sdk::required("foreign_order_id", idSchema()).alias("foreing_order_id"),
+        {sdk::required("order", Schema::object({sdk::required("foreign_order_id", id()).alias("foreing_order_id"),
                                                 sdk::required("products", productsSchema())})),
          sdk::required("origin", originSchema()), sdk::required("destination", destinationSchema())});
 }
@@ -50,16 +51,16 @@ Schema updateSchema()
 
 Schema webhookSchema()
 {
-    return Schema::object({sdk::required("url", Schema::string().url().maxLength(2048)),
+    return Schema::object({sdk::required("url", sdk::fields::url()),
                            sdk::optional("events", Schema::array(Schema::string().oneOf({kStatusChanged})).minItems(1).maxItems(10)),
-                           sdk::optional("description", Schema::string().maxLength(1000).allowEmpty())});
+                           sdk::optional("description", sdk::fields::description().allowEmpty())});
 }
 
 /// The seed's /deliveries-history keys, when they come in a JSON body.
 Schema historySchema()
 {
     return Schema::object({sdk::optional("tracking_number", Schema::string().maxLength(12)),
-                           sdk::optional("foreign_order_id", idSchema()).alias("foreing_order_id")});
+                           sdk::optional("foreign_order_id", id()).alias("foreing_order_id")});
 }
 
 // ---- JSON views

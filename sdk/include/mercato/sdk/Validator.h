@@ -108,6 +108,19 @@ MERCATO_SDK_API SchemaField required(std::string name, Schema schema);
 /// A property that may be absent or null (null counts as absent).
 MERCATO_SDK_API SchemaField optional(std::string name, Schema schema);
 
+/// API.md §1's field rules, the same in every service, so a limit changes in one place.
+namespace fields {
+MERCATO_SDK_API Schema id();          ///< integer ≥ 1
+MERCATO_SDK_API Schema name();        ///< names and usernames: string of ≤ 120 characters
+MERCATO_SDK_API Schema username();    ///< an e-mail address of ≤ 120 characters (lower-cased)
+MERCATO_SDK_API Schema password();    ///< 8–128 characters, not trimmed
+MERCATO_SDK_API Schema description(); ///< ≤ 1000 characters
+MERCATO_SDK_API Schema address();     ///< ≤ 255 characters
+MERCATO_SDK_API Schema url();         ///< http:// or https:// with a host, ≤ 2048 characters
+MERCATO_SDK_API Schema quantity();    ///< stock: 0..1,000,000
+MERCATO_SDK_API Schema lineQuantity(); ///< an ordered or shipped quantity: 1..1,000,000
+} // namespace fields
+
 /// Sorts field errors by path (plain string order), as API.md asks for every response.
 MERCATO_SDK_API void sortFieldErrors(std::vector<FieldError>& errors);
 
