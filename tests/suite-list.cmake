@@ -28,4 +28,9 @@ list(APPEND MERCATO_ACCEPTANCE_SUITES
     AccountsAcceptanceTest
     EcommerceAcceptanceTest
     DeliveryAcceptanceTest
+    EcommerceCatalogAcceptanceTest
+    EcommerceOrdersAcceptanceTest
+    EcommerceOrderStatusAcceptanceTest
+    EcommerceInputAcceptanceTest
+    EcommerceConcurrencyAcceptanceTest
 )
