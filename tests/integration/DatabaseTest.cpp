@@ -101,6 +101,16 @@ public:
         {
             sdk::Transaction tx(*db);
             tx.session() << "INSERT INTO items (name, quantity) VALUES ('plum', 1)", now;
+            const std::int64_t first = sdk::lastInsertId(tx.session(), tx.dialect());
+            // A prepared INSERT with bound values, as repositories write them.
+            std::string name = "quince";
+            Poco::Int64 quantity = 2;
+            tx.session() << "INSERT INTO items (name, quantity) VALUES (?, ?)", use(name), use(quantity), now;
+            const std::int64_t second = sdk::lastInsertId(tx.session(), tx.dialect());
+            Poco::Int64 maxId = 0;
+            tx.session() << "SELECT MAX(id) FROM items", into(maxId), now;
+            CPPUNIT_ASSERT_EQUAL(std::int64_t(maxId), second);
+            CPPUNIT_ASSERT(second > first);
             tx.commit();
         }
         Poco::Data::Session s = (*db).session();
