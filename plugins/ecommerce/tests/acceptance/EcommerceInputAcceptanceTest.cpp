@@ -80,6 +80,7 @@ class EcommerceInputAcceptanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(badFieldsOfOrdersAndLines);
     CPPUNIT_TEST(badPathIdsAre404);
     CPPUNIT_TEST(authenticationBeforeValidation);
+    CPPUNIT_TEST(wrongMethodsAre405);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -404,6 +405,31 @@ public:
         runAll(svc, w, cases);
         HttpReply anonymous = svc.http().request("POST", "/orders", bad, {});
         CPPUNIT_ASSERT(anonymous.header("WWW-Authenticate").find("Bearer") == 0);
+    }
+
+    void wrongMethodsAre405()
+    {
+        EcommerceService svc;
+        World w = world(svc);
+        const std::string order = "/orders/" + str(w.order);
+        const std::vector<std::tuple<std::string, std::string, std::string>> cases{
+            {"PATCH", "/stores/" + str(w.m.storeA), "DELETE, GET, PUT"}, {"POST", "/stores/" + str(w.m.storeA), "DELETE, GET, PUT"},
+            {"DELETE", "/stores", "GET, POST"},                            {"PUT", "/products", "GET, POST"},
+            {"POST", "/products/" + str(w.m.productA), "DELETE, GET, PUT"}, {"DELETE", "/orders", "GET, POST"},
+            {"POST", order, "DELETE, GET, PUT"},                           {"PUT", order + "/products", "GET, POST"},
+            {"GET", order + "/products/" + str(w.line), "DELETE"},        {"GET", "/webhooks/delivery", "POST"}};
+        const std::string before = snapshot(svc);
+        for (const auto& [method, path, allowed] : cases) {
+            HttpReply r = svc.http().request(method, path, "{}", {{"Authorization", "Bearer " + svc.admin()}});
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(method + " " + path, 405, r.status);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(method + " " + path, std::string("fail"), r.json->getValue<std::string>("code"));
+            std::string allow = r.header("Allow");
+            CPPUNIT_ASSERT_MESSAGE(method + " " + path + ": Allow " + allow, !allow.empty());
+            for (const std::string& m : {std::string("GET"), std::string("POST"), std::string("PUT"), std::string("DELETE")})
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(method + " " + path + " " + m + " in " + allow, allowed.find(m) != std::string::npos,
+                                             allow.find(m) != std::string::npos);
+        }
+        CPPUNIT_ASSERT_EQUAL(before, snapshot(svc));
     }
 };
 
