@@ -61,6 +61,7 @@ class HostAcceptanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(rejectsBadTokens);
     CPPUNIT_TEST(schemeIsCaseInsensitive);
     CPPUNIT_TEST(deletedUsersTokenIs401);
+    CPPUNIT_TEST(roleChangeAppliesToTheNextRequest);
     CPPUNIT_TEST(concurrentAuthenticatedRequestsAllSucceed);
     CPPUNIT_TEST(pluginsIsAdminOnly);
     CPPUNIT_TEST(metricsArePrometheusText);
@@ -254,6 +255,20 @@ public:
         const std::string id = std::to_string(me.json->getObject("data")->getValue<Poco::Int64>("id"));
         CPPUNIT_ASSERT_EQUAL(200, _http->del("/users/" + id, _tokens["market_admin@example.com"]).status);
         assertFailEnvelope(_http->get("/me", _tokens["seller@example.com"]), 401);
+    }
+
+    /// The host reuses the user behind a token for accounts.userCacheMillis; a change made through
+    /// this host must still apply to the very next request.
+    void roleChangeAppliesToTheNextRequest()
+    {
+        const std::string admin = _tokens["market_admin@example.com"], user = _tokens["user@example.com"];
+        const std::string id = std::to_string(_http->get("/me", user).json->getObject("data")->getValue<Poco::Int64>("id"));
+        assertFailEnvelope(_http->get("/plugins", user), 403);
+        HttpReply promoted = _http->put("/users/" + id, R"({"role":"MARKETPLACE_ADMIN"})", admin);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(promoted.body, 200, promoted.status);
+        CPPUNIT_ASSERT_EQUAL(200, _http->get("/plugins", user).status);
+        CPPUNIT_ASSERT_EQUAL(200, _http->put("/users/" + id, R"({"role":"MARKETPLACE_USER"})", admin).status);
+        assertFailEnvelope(_http->get("/plugins", user), 403);
     }
 
     void pluginsIsAdminOnly()

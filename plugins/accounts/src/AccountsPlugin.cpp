@@ -59,7 +59,10 @@ public:
                      return k;
                  }(),
                  choiceKey("hashScheme", "yescrypt", {"yescrypt", "bcrypt"}, "password hash for new passwords (both verify)"),
-                 integerKey("hashCost", 0, 0, 31, "hash cost; 0: the library's default (yescrypt 5, bcrypt 12)")},
+                 integerKey("hashCost", 0, 0, 31, "hash cost; 0: the library's default (yescrypt 5, bcrypt 12)"),
+                 integerKey("userCacheMillis", 2000, 0, 60'000,
+                            "how long the user behind a request's token is reused before it is read again; 0: read on "
+                            "every request. Changes through this host apply at once, other hosts' within this time")},
                 "Users, roles, sign-up and sign-in, token issuing"};
     }
 
@@ -72,6 +75,7 @@ public:
         policy.signupRole = config.getString("signupRole");
         policy.shippingAddress = config.getBool("shippingAddress");
         policy.mockPassword = config.getString("mockPassword");
+        policy.userCacheMillis = static_cast<long>(config.getInt("userCacheMillis"));
         if (policy.roles.empty())
             throw std::invalid_argument("accounts.roles must name at least one role");
         if (!policy.isRole(policy.adminRole))

@@ -19,6 +19,10 @@ struct AccountPolicy {
     bool shippingAddress = false;    ///< users carry a shipping address (ecommerce buyers)
     std::vector<MockAccount> mockAccounts;
     std::string mockPassword;
+    /// How long a user looked up to authenticate a request is reused (0: every request reads it).
+    /// Changes made through this process take effect at once; those of other hosts on the same
+    /// database within this time.
+    long userCacheMillis = 0;
 
     bool isRole(const std::string& role) const;
 };

@@ -12,6 +12,8 @@ bool AccountPolicy::isRole(const std::string& role) const
 AccountService::AccountService(UserStore& store, const PasswordHasher& hasher, AccountPolicy policy)
     : _store(store), _hasher(hasher), _policy(std::move(policy))
 {
+    if (_policy.userCacheMillis > 0)
+        _requestCache = std::make_unique<Poco::ExpireLRUCache<std::int64_t, User>>(10'000, _policy.userCacheMillis);
 }
 
 User AccountService::create(const std::string& name, const std::string& username, const std::string& password, const std::string& role,
@@ -39,6 +41,34 @@ std::optional<User> AccountService::authenticate(const std::string& username, co
     return user;
 }
 
+std::optional<User> AccountService::findForRequest(std::int64_t id)
+{
+    if (!_requestCache)
+        return _store.findById(id);
+    if (auto cached = _requestCache->get(id))
+        return *cached;
+    std::optional<User> user = _store.findById(id);
+    if (user)
+        _requestCache->add(id, *user); // absence is not cached: a new user is found at once
+    return user;
+}
+
+void AccountService::forget(std::int64_t id)
+{
+    if (_requestCache)
+        _requestCache->remove(id);
+}
+
+bool AccountService::remove(std::int64_t id)
+{
+    // Forgotten before and after: a request that read the user before the change cannot leave
+    // the old copy behind.
+    forget(id);
+    const bool removed = _store.remove(id);
+    forget(id);
+    return removed;
+}
+
 std::pair<std::vector<User>, std::int64_t> AccountService::list(std::int64_t limit, std::int64_t offset)
 {
     return {_store.list(limit, offset), _store.count()};
@@ -59,7 +89,9 @@ std::optional<User> AccountService::update(std::int64_t id, const UserChanges& c
         user->role = *changes.role;
     // MariaDB reports changed (not matched) rows, so the row count cannot tell "gone" from
     // "unchanged": read the user back instead.
+    forget(id);
     _store.update(*user);
+    forget(id);
     return _store.findById(id);
 }
 

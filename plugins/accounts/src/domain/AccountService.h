@@ -3,7 +3,10 @@
 #include "domain/PasswordHasher.h"
 #include "domain/UserStore.h"
 
+#include <Poco/ExpireLRUCache.h>
+
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -32,17 +35,22 @@ public:
     /// The user when the pair matches; spends the same hashing time for unknown usernames.
     std::optional<User> authenticate(const std::string& username, const std::string& password);
     std::optional<User> find(std::int64_t id) { return _store.findById(id); }
+    /// The user a request's token names, through the short-lived cache of policy().userCacheMillis.
+    std::optional<User> findForRequest(std::int64_t id);
     std::pair<std::vector<User>, std::int64_t> list(std::int64_t limit, std::int64_t offset);
     /// Applies `changes`; nullopt when the user does not exist. Throws DuplicateUsername.
     std::optional<User> update(std::int64_t id, const UserChanges& changes);
-    bool remove(std::int64_t id) { return _store.remove(id); }
+    bool remove(std::int64_t id);
     /// Creates the configured mock accounts that do not exist yet and returns all of them.
     std::vector<User> ensureMockAccounts();
 
 private:
+    void forget(std::int64_t id);
+
     UserStore& _store;
     const PasswordHasher& _hasher;
     AccountPolicy _policy;
+    std::unique_ptr<Poco::ExpireLRUCache<std::int64_t, User>> _requestCache; ///< null when off (thread-safe)
 };
 
 } // namespace mercato::accounts

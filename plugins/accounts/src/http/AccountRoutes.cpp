@@ -62,7 +62,7 @@ sdk::JsonObject userJson(const User& user, bool withShippingAddress)
 
 std::optional<sdk::Principal> AccountDirectory::findUser(std::int64_t id)
 {
-    std::optional<User> user = _service.find(id);
+    std::optional<User> user = _service.findForRequest(id);
     if (!user)
         return std::nullopt;
     return sdk::Principal{user->id, user->role, user->username, user->name, userJson(*user, _service.policy().shippingAddress)};
