@@ -89,7 +89,8 @@ public:
     virtual Slice<Order> listOrders(const OrderQuery& query) = 0;
     /// Moves the order from `from` to `to` if it is still in `from`; cancelling restores every
     /// line's stock and dispatching appends `dispatchMessage`'s result to the outbox, all in one
-    /// transaction. False when the order was no longer in `from`.
+    /// transaction. False when the order was no longer in `from`; what `dispatchMessage` throws
+    /// propagates after the transaction was rolled back.
     virtual bool transition(std::int64_t orderId, OrderStatus from, OrderStatus to, const DispatchMessage& dispatchMessage) = 0;
     /// Records the webhook and applies it, in one transaction; a known id is a Duplicate. An event
     /// whose `sequence` is not newer than the last one applied to the order changes nothing.

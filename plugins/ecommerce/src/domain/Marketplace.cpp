@@ -308,6 +308,11 @@ Order Marketplace::changeStatus(const sdk::Principal& caller, std::int64_t order
 
 std::string Marketplace::dispatchMessage(const Order& order, const Store& origin)
 {
+    // Without an origin the delivery service can never create the delivery and the outbox would
+    // retry forever: refuse, which rolls the whole transition back.
+    if (origin.warehouseAddress.empty())
+        throw sdk::Conflict("The store the order ships from has no warehouse address; set one before dispatching",
+                            {{"status", "no_warehouse", "store " + std::to_string(origin.id) + " has no warehouse address"}});
     sdk::JsonObject message = sdk::makeObject();
     message->set("foreign_order_id", order.id);
     sdk::JsonObject from = sdk::makeObject();

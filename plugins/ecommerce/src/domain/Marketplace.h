@@ -44,7 +44,7 @@ public:
     Order changeStatus(const sdk::Principal& caller, std::int64_t orderId, OrderStatus target);
 
     /// The outbox message of a dispatched order (topic kDispatchTopic): what the delivery service
-    /// needs to create the delivery.
+    /// needs to create the delivery. Throws Conflict when `origin` has no warehouse address.
     static std::string dispatchMessage(const Order& order, const Store& origin);
     static constexpr const char* kDispatchTopic = "ecommerce.order.dispatched";
 

@@ -395,6 +395,17 @@ public:
         CPPUNIT_ASSERT_EQUAL(unsellable, snapshot(svc));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(3), stockOf(svc, product));
         CPPUNIT_ASSERT_EQUAL(200, http.get("/products/" + str(product), svc.buyer()).status);
+
+        // An order bought before can be confirmed, but not dispatched without an origin to ship from.
+        const std::string orderPath = "/orders/" + str(order);
+        CPPUNIT_ASSERT_EQUAL(200, http.put(orderPath, statusBody("CONFIRMED"), svc.seller()).status);
+        const std::string confirmed = snapshot(svc);
+        HttpReply dispatch = http.put(orderPath, statusBody("DISPATCHED"), svc.seller());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(dispatch.body, 409, dispatch.status);
+        CPPUNIT_ASSERT((dispatch.errorCodes() == std::vector<std::string>{"status:no_warehouse"}));
+        CPPUNIT_ASSERT_EQUAL(confirmed, snapshot(svc));
+        CPPUNIT_ASSERT_EQUAL(200, http.put(path, R"({"warehouse_address":"4 Quay"})", svc.seller()).status);
+        CPPUNIT_ASSERT_EQUAL(200, http.put(orderPath, statusBody("DISPATCHED"), svc.seller()).status);
     }
 
     /// The longest accepted values (in code points, several bytes each) and the largest quantities

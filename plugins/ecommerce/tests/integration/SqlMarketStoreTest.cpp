@@ -1,10 +1,13 @@
 // The ecommerce repository on both dialects: catalog, all-or-nothing orders, stock under
 // concurrency (also without deadlocks when orders name products in different orders),
-// cancellation, the dispatch outbox message and delivery webhook bookkeeping.
+// cancellation, the dispatch outbox message (refused without an origin), delivery webhook
+// bookkeeping, and how the Marketplace maps a line that cannot be bought to 404/409.
 #include "SqlOutbox.h"
 #include "TestDatabase.h"
 #include "domain/Marketplace.h"
 #include "repository/SqlMarketStore.h"
+
+#include "mercato/sdk/ApiError.h"
 
 #include <Poco/Exception.h>
 
@@ -257,6 +260,65 @@ public:
         CPPUNIT_ASSERT(_outbox->find(Marketplace::kDispatchTopic, std::to_string(o.id)).front().done);
     }
 
+    void dispatchWithoutWarehouseChangesNothing()
+    {
+        Store s = store("S", "9 Warehouse Way");
+        Product p = product(s.id, "Lamp", 5);
+        Order o = order();
+        std::get<OrderLine>(*_store->addLine(o.id, {p.id, 2}));
+        CPPUNIT_ASSERT(_store->transition(o.id, OrderStatus::Created, OrderStatus::Confirmed, &Marketplace::dispatchMessage));
+        StorePatch patch;
+        patch.warehouseAddress = "";
+        _store->updateStore(s.id, patch);
+        CPPUNIT_ASSERT_THROW(_store->transition(o.id, OrderStatus::Confirmed, OrderStatus::Dispatched, &Marketplace::dispatchMessage),
+                             sdk::Conflict);
+        CPPUNIT_ASSERT(_store->findOrder(o.id)->status == OrderStatus::Confirmed);
+        CPPUNIT_ASSERT(_outbox->find(Marketplace::kDispatchTopic, std::to_string(o.id)).empty());
+        patch.warehouseAddress = "10 New Dock";
+        _store->updateStore(s.id, patch);
+        CPPUNIT_ASSERT(_store->transition(o.id, OrderStatus::Confirmed, OrderStatus::Dispatched, &Marketplace::dispatchMessage));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _outbox->find(Marketplace::kDispatchTopic, std::to_string(o.id)).size());
+    }
+
+    /// The status and `field:code` a Marketplace call is refused with.
+    template <class F>
+    static std::string refusal(F&& call)
+    {
+        try {
+            call();
+        } catch (const sdk::ApiError& e) {
+            std::string text = std::to_string(e.status());
+            for (const auto& f : e.errors())
+                text += " " + f.field + ":" + f.code;
+            return text;
+        }
+        return "accepted";
+    }
+
+    void marketplaceRefusesLinesByReason()
+    {
+        Marketplace market(*_store, nullptr);
+        const sdk::Principal buyer{42, role::kBuyer, "ada@example.com", "Ada", nullptr};
+        Store s = store("S"), bare = store("Bare", "");
+        Product p = product(s.id, "P", 1), unsellable = product(bare.id, "Q", 1), gone = product(s.id, "R", 1);
+        _store->deleteProduct(gone.id);
+        const std::string address = "2 Home Lane";
+        CPPUNIT_ASSERT_EQUAL(std::string("404 products.1.product_id:not_found"),
+                             refusal([&] { market.createOrder(buyer, address, {{p.id, 1}, {gone.id, 1}}); }));
+        CPPUNIT_ASSERT_EQUAL(std::string("404 products.0.product_id:not_found"),
+                             refusal([&] { market.createOrder(buyer, address, {{9999, 1}}); }));
+        CPPUNIT_ASSERT_EQUAL(std::string("409 products.0.product_id:no_warehouse"),
+                             refusal([&] { market.createOrder(buyer, address, {{unsellable.id, 1}}); }));
+        CPPUNIT_ASSERT_EQUAL(std::string("409 products.0:insufficient_stock"),
+                             refusal([&] { market.createOrder(buyer, address, {{p.id, 2}}); }));
+        const Order o = market.createOrder(buyer, address, {});
+        CPPUNIT_ASSERT_EQUAL(std::string("404 product_id:not_found"), refusal([&] { market.addLine(buyer, o.id, {gone.id, 1}); }));
+        CPPUNIT_ASSERT_EQUAL(std::string("409 product_id:no_warehouse"), refusal([&] { market.addLine(buyer, o.id, {unsellable.id, 1}); }));
+        CPPUNIT_ASSERT_EQUAL(std::string("409 quantity:insufficient_stock"), refusal([&] { market.addLine(buyer, o.id, {p.id, 2}); }));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), stock(p.id));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), _store->listOrders({}).total);
+    }
+
     void deliveryEventsAreDedupedAndOrdered()
     {
         Store s = store("S");
@@ -293,6 +355,8 @@ private:
     CPPUNIT_TEST(crossedOrdersDoNotDeadlock);            \
     CPPUNIT_TEST(linesAndCancellationRestoreStock);      \
     CPPUNIT_TEST(dispatchWritesOneOutboxMessage);        \
+    CPPUNIT_TEST(dispatchWithoutWarehouseChangesNothing); \
+    CPPUNIT_TEST(marketplaceRefusesLinesByReason);       \
     CPPUNIT_TEST(deliveryEventsAreDedupedAndOrdered);    \
     CPPUNIT_TEST_SUITE_END()
 
