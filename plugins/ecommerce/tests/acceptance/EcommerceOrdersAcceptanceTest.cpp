@@ -152,8 +152,12 @@ public:
         CPPUNIT_ASSERT_EQUAL(404, http.del(path + "/products/" + str(idOf(second)), svc.buyer()).status);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(2), stockOf(svc, m.productB)); // not restored twice
 
-        // Lines change only while CREATED.
-        CPPUNIT_ASSERT_EQUAL(200, http.put(path, statusBody("CONFIRMED"), svc.seller()).status);
+        // Lines change only while CREATED. A status change moves updated_at on too.
+        const std::string beforeConfirm = dataOf(removed)->getValue<std::string>("updated_at");
+        nextSecond();
+        HttpReply confirmedOrder = http.put(path, statusBody("CONFIRMED"), svc.seller());
+        CPPUNIT_ASSERT_EQUAL(200, confirmedOrder.status);
+        CPPUNIT_ASSERT(dataOf(confirmedOrder)->getValue<std::string>("updated_at") > beforeConfirm);
         const std::string confirmed = snapshot(svc);
         CPPUNIT_ASSERT_EQUAL(409, http.post(path + "/products", lineBody(m.productB, 1), svc.buyer()).status);
         CPPUNIT_ASSERT_EQUAL(409, http.post(alias + "/products", lineBody(m.productB, 1), svc.buyer()).status);
