@@ -175,6 +175,21 @@ bool readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit, std::str
     return true;
 }
 
+sdk::ApiError bodyTooLarge(std::size_t limit)
+{
+    return sdk::ApiError(413, "Request body is larger than " + std::to_string(limit) + " bytes",
+                         {{"body", "too_long", "at most " + std::to_string(limit) + " bytes"}});
+}
+
+/// True for a database error that a retry of the request can clear: a deadlock or a lock wait
+/// timeout (MariaDB 1213/1205), a busy or locked SQLite file.
+bool isTransientDatabaseError(const Poco::Exception& e)
+{
+    const std::string text = e.displayText();
+    return text.find("Deadlock found") != std::string::npos || text.find("Lock wait timeout") != std::string::npos
+           || text.find("database is locked") != std::string::npos || text.find("database is busy") != std::string::npos;
+}
+
 /// Bodies up to this size are read and dropped after an early error response.
 constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
 
@@ -242,10 +257,12 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
     const auto q = uri.find('?');
     std::string rawPath = uri.substr(0, q);
     std::string path;
+    bool malformedPath = false;
     try {
         Poco::URI::decode(rawPath, path);
     } catch (const Poco::Exception&) {
         path = rawPath;
+        malformedPath = true;
     }
     ExchangeRequest rq(request, rawPath, q == std::string::npos ? "" : uri.substr(q + 1), requestId);
 
@@ -258,6 +275,8 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
     std::optional<std::string> claimedKey;
 
     try {
+        if (malformedPath)
+            throw sdk::BadRequest("Malformed URL", {{"path", "invalid_format", "the path has a malformed percent-encoding"}});
         RouteMatch match = _routes.match(request.getMethod(), rawPath);
         if (!match.route) {
             if (match.pathKnown) {
@@ -310,13 +329,14 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
 
         // Body: size, content type, JSON, schema.
         if (request.hasContentLength() && request.getContentLength64() > static_cast<Poco::Int64>(_settings.maxBodyBytes))
-            throw sdk::ApiError(413, "Request body is larger than " + std::to_string(_settings.maxBodyBytes) + " bytes");
+            throw bodyTooLarge(_settings.maxBodyBytes);
         if (!readBody(request, _settings.maxBodyBytes, rq.raw))
-            throw sdk::ApiError(413, "Request body is larger than " + std::to_string(_settings.maxBodyBytes) + " bytes");
+            throw bodyTooLarge(_settings.maxBodyBytes);
         bodyConsumed = true;
         if (!Poco::trim(rq.raw).empty()) {
             if (!request.has("Content-Type") || !isJsonContentType(request.getContentType()))
-                throw sdk::ApiError(415, "Request body must be application/json");
+                throw sdk::ApiError(415, "Request body must be application/json",
+                                    {{"Content-Type", "invalid_value", "send the body as application/json"}});
             try {
                 Poco::JSON::Parser parser;
                 rq.parsed = parser.parse(rq.raw);
@@ -372,9 +392,17 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
         body = renderFailure("The database is busy; try again", {});
         extraHeaders.emplace_back("Retry-After", "1");
     } catch (const Poco::Exception& e) {
-        status = 500;
-        _log.error("request %s %s %s failed: %s", requestId, request.getMethod(), path, e.displayText());
-        body = renderFailure("Internal server error (request id " + requestId + ")", {});
+        if (isTransientDatabaseError(e)) {
+            // Nothing was written (the transaction rolled back); the client may simply retry.
+            status = 503;
+            _log.warning("request %s %s %s: transient database conflict: %s", requestId, request.getMethod(), path, e.displayText());
+            body = renderFailure("The database was busy with a conflicting change; try again", {});
+            extraHeaders.emplace_back("Retry-After", "1");
+        } else {
+            status = 500;
+            _log.error("request %s %s %s failed: %s", requestId, request.getMethod(), path, e.displayText());
+            body = renderFailure("Internal server error (request id " + requestId + ")", {});
+        }
     } catch (const std::exception& e) {
         status = 500;
         _log.error("request %s %s %s failed: %s", requestId, request.getMethod(), path, std::string(e.what()));

@@ -464,6 +464,15 @@ Poco::Dynamic::Var Schema::check(const Poco::Dynamic::Var& value, const std::str
             addError(errors, path, "invalid_format", "must be valid UTF-8 text");
             return {};
         }
+        // Control characters other than tab, line feed and carriage return have no place in a
+        // field; NUL would even cut the value short in SQLite and crypt(3).
+        if (std::any_of(raw.begin(), raw.end(), [](char c) {
+                const auto u = static_cast<unsigned char>(c);
+                return (u < 0x20 && u != '\t' && u != '\n' && u != '\r') || u == 0x7F;
+            })) {
+            addError(errors, path, "invalid_format", "must not contain control characters");
+            return {};
+        }
         if (isBlank(raw)) {
             if (!_allowEmpty) {
                 addError(errors, path, "empty", "must not be empty");

@@ -54,6 +54,7 @@ class HostAcceptanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(oversizedBodyIs413);
     CPPUNIT_TEST(nonJsonBodyIs415);
     CPPUNIT_TEST(malformedJsonIs400);
+    CPPUNIT_TEST(malformedPercentEncodingIs400);
     CPPUNIT_TEST(postWithoutLengthHasNoBody);
     CPPUNIT_TEST(nonObjectBodyIs400);
     CPPUNIT_TEST(requestIdIsEchoedOrMade);
@@ -152,15 +153,31 @@ public:
     void oversizedBodyIs413()
     {
         std::string big = "{\"name\":\"" + std::string(1024 * 1024 + 10, 'a') + "\"}";
-        assertFailEnvelope(_http->post("/signin", big), 413);
+        HttpReply r = _http->post("/signin", big);
+        assertFailEnvelope(r, 413);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), r.errorCodes().size());
+        CPPUNIT_ASSERT_EQUAL(std::string("body:too_long"), r.errorCodes().at(0));
     }
 
     void nonJsonBodyIs415()
     {
         assertFailEnvelope(_http->request("POST", "/signin", "username=a&password=b", {}, "application/x-www-form-urlencoded"), 415);
-        assertFailEnvelope(_http->request("POST", "/signin", "{}", {}, "text/plain"), 415);
+        HttpReply r = _http->request("POST", "/signin", "{}", {}, "text/plain");
+        assertFailEnvelope(r, 415);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), r.errorCodes().size());
+        CPPUNIT_ASSERT_EQUAL(std::string("Content-Type:invalid_value"), r.errorCodes().at(0));
         // A charset parameter is fine.
         CPPUNIT_ASSERT_EQUAL(400, _http->request("POST", "/signin", "{}", {}, "application/json; charset=utf-8").status);
+    }
+
+    void malformedPercentEncodingIs400()
+    {
+        HttpReply r = _http->get("/users/%zz", _tokens["market_admin@example.com"]);
+        assertFailEnvelope(r, 400);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), r.errorCodes().size());
+        CPPUNIT_ASSERT_EQUAL(std::string("path:invalid_format"), r.errorCodes().at(0));
+        assertFailEnvelope(_http->get("/health%"), 400);
+        assertFailEnvelope(_http->get("/users?limit=%zz", _tokens["market_admin@example.com"]), 400);
     }
 
     void malformedJsonIs400()

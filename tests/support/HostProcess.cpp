@@ -94,12 +94,15 @@ HostProcess::HostProcess(const TempDir& dir, const std::map<std::string, std::st
     writeProperties(_configPath, config);
     pid_t pid = spawn({mercatoBinary(), "--config", _configPath}, _configPath + ".out", _errPath);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeoutSeconds);
-    const std::regex listening("(^|\n)mercato: listening on port ([0-9]+)\n");
+    // The plain line of Server.cpp, not the log record that says the same followed by " (config …)".
+    // No anchor at the line start: the asynchronous log channel may write a record's text and its
+    // newline around it.
+    const std::regex listening("mercato: listening on port ([0-9]+)\n");
     while (true) {
         std::smatch m;
         std::string err = slurp(_errPath);
         if (std::regex_search(err, m, listening)) {
-            _port = std::stoi(m[2]);
+            _port = std::stoi(m[1]);
             break;
         }
         int status = 0;

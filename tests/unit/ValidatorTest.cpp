@@ -104,6 +104,7 @@ class ValidatorTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(checkAppendsWithPathPrefix);
     CPPUNIT_TEST(openApiDescribesTheSchema);
     CPPUNIT_TEST(aliasesAreAcceptedUnderTheirFieldsName);
+    CPPUNIT_TEST(controlCharactersAreRefused);
     CPPUNIT_TEST(toJsonIsCompactAndValidUtf8);
     CPPUNIT_TEST_SUITE_END();
 
@@ -122,6 +123,14 @@ public:
         CPPUNIT_ASSERT(o->get("g").isEmpty());
         CPPUNIT_ASSERT_THROW(parse(R"({"x":100000000000000000000})"), Poco::Exception);
         CPPUNIT_ASSERT_THROW(parse("{\"x\":\"\xff\"}"), Poco::Exception);
+    }
+
+    void controlCharactersAreRefused()
+    {
+        CPPUNIT_ASSERT_EQUAL(std::string("v:invalid_format"), valueCodes(Schema::string(), R"("x\u0000y")"));
+        CPPUNIT_ASSERT_EQUAL(std::string("v:invalid_format"), valueCodes(Schema::string(), R"("bell\u0007")"));
+        CPPUNIT_ASSERT_EQUAL(std::string("v:invalid_format"), valueCodes(Schema::string(), R"("del\u007f")"));
+        CPPUNIT_ASSERT_EQUAL(std::string(""), valueCodes(Schema::string(), R"("two\nlines\tand\r")"));
     }
 
     void aliasesAreAcceptedUnderTheirFieldsName()
