@@ -81,6 +81,12 @@ struct TrackingEntry {
     std::string date;
 };
 
+/// A delivery with its tracking history, oldest first (read together in one query).
+struct TrackedDelivery {
+    Delivery delivery;
+    std::vector<TrackingEntry> tracking;
+};
+
 struct WebhookSubscription {
     std::int64_t id = 0;
     std::int64_t clientId = 0;

@@ -81,24 +81,28 @@ Delivery DeliveryService::cancel(const sdk::Principal& caller, const std::string
     return afterChange(_store.cancelDelivery(current.id), trackingNumber, "cancelled");
 }
 
-std::vector<TrackingEntry> DeliveryService::tracking(const Delivery& delivery)
+TrackedDelivery DeliveryService::tracked(const sdk::Principal& caller, const std::string& trackingNumber)
 {
-    return _store.tracking(delivery.id);
+    TrackedDelivery found = publicTracked(trackingNumber);
+    if (!sees(caller, found.delivery.clientId))
+        throw deliveryNotFound(trackingNumber);
+    return found;
 }
 
-Delivery DeliveryService::deliveryOfOrder(const sdk::Principal& caller, const std::string& trackingNumber, std::int64_t foreignOrderId)
+TrackedDelivery DeliveryService::trackedOfOrder(const sdk::Principal& caller, const std::string& trackingNumber,
+                                                std::int64_t foreignOrderId)
 {
-    Delivery found = delivery(caller, trackingNumber);
-    if (found.content.foreignOrderId != foreignOrderId)
+    TrackedDelivery found = tracked(caller, trackingNumber);
+    if (found.delivery.content.foreignOrderId != foreignOrderId)
         throw sdk::NotFound("No delivery " + trackingNumber + " for foreign order " + std::to_string(foreignOrderId));
     return found;
 }
 
-Delivery DeliveryService::publicDelivery(const std::string& trackingNumber)
+TrackedDelivery DeliveryService::publicTracked(const std::string& trackingNumber)
 {
     if (!isTrackingNumber(trackingNumber))
         throw deliveryNotFound(trackingNumber);
-    auto found = _store.findDelivery(trackingNumber);
+    auto found = _store.findTracked(trackingNumber);
     if (!found)
         throw deliveryNotFound(trackingNumber);
     return *found;

@@ -29,12 +29,13 @@ public:
     Slice<Delivery> deliveries(const sdk::Principal& caller, DeliveryQuery query);
     Delivery update(const sdk::Principal& caller, const std::string& trackingNumber, const DeliveryPatch& patch);
     Delivery cancel(const sdk::Principal& caller, const std::string& trackingNumber);
-    std::vector<TrackingEntry> tracking(const Delivery& delivery);
-    /// The delivery of `trackingNumber` if it belongs to order `foreignOrderId` (seed-compatible
+    /// The delivery with its tracking history (owner or admin).
+    TrackedDelivery tracked(const sdk::Principal& caller, const std::string& trackingNumber);
+    /// The same, if the delivery belongs to order `foreignOrderId` (seed-compatible
     /// /deliveries-history: both keys must name the same delivery).
-    Delivery deliveryOfOrder(const sdk::Principal& caller, const std::string& trackingNumber, std::int64_t foreignOrderId);
+    TrackedDelivery trackedOfOrder(const sdk::Principal& caller, const std::string& trackingNumber, std::int64_t foreignOrderId);
     /// For the public tracking page: any delivery, no owner check.
-    Delivery publicDelivery(const std::string& trackingNumber);
+    TrackedDelivery publicTracked(const std::string& trackingNumber);
 
     WebhookSubscription subscribe(const sdk::Principal& caller, WebhookSubscription subscription);
     WebhookSubscription subscription(const sdk::Principal& caller, std::int64_t id);

@@ -49,6 +49,8 @@ public:
     virtual CreateResult createDelivery(std::int64_t clientId, const DeliveryRequest& request,
                                         const std::function<std::string()>& trackingNumbers) = 0;
     virtual std::optional<Delivery> findDelivery(const std::string& trackingNumber) = 0;
+    /// The delivery and its tracking history in one read.
+    virtual std::optional<TrackedDelivery> findTracked(const std::string& trackingNumber) = 0;
     virtual Slice<Delivery> listDeliveries(const DeliveryQuery& query) = 0;
     /// Applies the patch if the delivery is still editable (READY_FOR_PICK_UP).
     virtual ChangeOutcome updateDelivery(std::int64_t id, const DeliveryPatch& patch) = 0;

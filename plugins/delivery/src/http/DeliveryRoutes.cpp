@@ -116,13 +116,13 @@ sdk::JsonArray trackingJson(const std::vector<TrackingEntry>& entries)
     return a;
 }
 
-sdk::JsonObject historyJson(const Delivery& d, const std::vector<TrackingEntry>& entries)
+sdk::JsonObject historyJson(const TrackedDelivery& t)
 {
     sdk::JsonObject o = sdk::makeObject();
-    o->set("tracking_number", d.trackingNumber);
-    o->set("foreign_order_id", d.content.foreignOrderId);
-    o->set("status", toString(d.status));
-    o->set("tracking", trackingJson(entries));
+    o->set("tracking_number", t.delivery.trackingNumber);
+    o->set("foreign_order_id", t.delivery.content.foreignOrderId);
+    o->set("status", toString(t.delivery.status));
+    o->set("tracking", trackingJson(t.tracking));
     return o;
 }
 
@@ -269,35 +269,32 @@ void addDeliveryRoutes(sdk::Router& router, DeliveryService& service, StatusTick
     }).withSummary("Cancel a delivery while READY_FOR_PICK_UP"));
 
     router.add(Route(Method::Get, "/deliveries/{tracking_number}/tracking", Access::authenticated(), [s](const sdk::Request& rq) {
-        Delivery d = s->delivery(rq.user(), trackingNumberParam(rq));
-        return Response::ok(historyJson(d, s->tracking(d)));
+        return Response::ok(historyJson(s->tracked(rq.user(), trackingNumberParam(rq))));
     }).withSummary("The delivery's status history, oldest first"));
 
     router.add(Route(Method::Get, "/deliveries-history", Access::authenticated(), [s](const sdk::Request& rq) {
         auto [trackingNumber, foreignOrderId] = historyKeys(rq);
-        Delivery d = s->deliveryOfOrder(rq.user(), trackingNumber, foreignOrderId);
-        return Response::ok(historyJson(d, s->tracking(d)));
+        return Response::ok(historyJson(s->trackedOfOrder(rq.user(), trackingNumber, foreignOrderId)));
     }).withSummary("Seed-compatible status history: tracking_number and foreing_order_id must name the same delivery")
                    .withQuery("tracking_number", "the delivery").withQuery("foreing_order_id", "its order (alias foreign_order_id)"));
 
     router.add(Route(Method::Get, "/track/{tracking_number}", Access::anyone(), [s](const sdk::Request& rq) {
         const bool html = rq.preferredType(kPageTypes) == "text/html";
         const std::string tn = trackingNumberParam(rq);
-        std::optional<Delivery> d;
+        std::optional<TrackedDelivery> found;
         try {
-            d = s->publicDelivery(tn);
+            found = s->publicTracked(tn);
         } catch (const sdk::NotFound&) {
             if (html)
-                return Response::raw(404, "text/html; charset=utf-8", trackingNotFoundPage(tn));
+                return Response::raw(404, "text/html; charset=utf-8", trackingNotFoundPage(tn)).withHeader("Vary", "Accept");
             throw;
         }
-        const auto entries = s->tracking(*d);
         if (html)
-            return Response::raw(200, "text/html; charset=utf-8", trackingPage(*d, entries)).withHeader("Vary", "Accept");
+            return Response::raw(200, "text/html; charset=utf-8", trackingPage(found->delivery, found->tracking)).withHeader("Vary", "Accept");
         sdk::JsonObject o = sdk::makeObject();
-        o->set("tracking_number", d->trackingNumber);
-        o->set("status", toString(d->status));
-        o->set("tracking", trackingJson(entries));
+        o->set("tracking_number", found->delivery.trackingNumber);
+        o->set("status", toString(found->delivery.status));
+        o->set("tracking", trackingJson(found->tracking));
         return Response::ok(o).withHeader("Vary", "Accept");
     }).withSummary("Public tracking (no names or addresses): JSON, or an HTML page when Accept prefers text/html"));
 

@@ -29,6 +29,11 @@ const char* const kInsertDelivery =
 const char* const kDeliveryColumns =
     "SELECT id, tracking_number, client_id, foreign_order_id, products, origin_address, destination_name, destination_address, "
     "status, sequence, created_at, updated_at FROM deliveries ";
+/// The delivery's columns as kDeliveryColumns has them, then each status change's: one row per change.
+const char* const kTracked =
+    "SELECT d.id, d.tracking_number, d.client_id, d.foreign_order_id, d.products, d.origin_address, d.destination_name, "
+    "d.destination_address, d.status, d.sequence, d.created_at, d.updated_at, e.status, e.created_at "
+    "FROM deliveries d JOIN delivery_events e ON e.delivery_id = d.id WHERE d.tracking_number = ? ORDER BY e.sequence";
 const char* const kLockForChange =
     "SELECT status, sequence, tracking_number, foreign_order_id, client_id FROM deliveries WHERE id = ?";
 const char* const kCancel =
@@ -112,27 +117,32 @@ DeliveryStatus statusOf(const std::string& text)
     return *status;
 }
 
+/// The delivery in columns 0–11 of `row` (kDeliveryColumns).
+Delivery deliveryAt(RecordSet& rs, std::size_t row)
+{
+    Delivery d;
+    d.id = sql::integer(rs, 0, row);
+    d.trackingNumber = sql::text(rs, 1, row);
+    d.clientId = sql::integer(rs, 2, row);
+    d.content.foreignOrderId = sql::integer(rs, 3, row);
+    d.content.products = parseProducts(sql::text(rs, 4, row));
+    d.content.originAddress = sql::text(rs, 5, row);
+    d.content.destinationName = sql::text(rs, 6, row);
+    d.content.destinationAddress = sql::text(rs, 7, row);
+    d.status = statusOf(sql::text(rs, 8, row));
+    d.sequence = static_cast<int>(sql::integer(rs, 9, row));
+    d.createdAt = sql::text(rs, 10, row);
+    d.updatedAt = sql::text(rs, 11, row);
+    return d;
+}
+
 std::vector<Delivery> readDeliveries(Statement& st)
 {
     st.execute();
     RecordSet rs(st);
     std::vector<Delivery> deliveries;
-    for (std::size_t i = 0; i < rs.rowCount(); ++i) {
-        Delivery d;
-        d.id = sql::integer(rs, 0, i);
-        d.trackingNumber = sql::text(rs, 1, i);
-        d.clientId = sql::integer(rs, 2, i);
-        d.content.foreignOrderId = sql::integer(rs, 3, i);
-        d.content.products = parseProducts(sql::text(rs, 4, i));
-        d.content.originAddress = sql::text(rs, 5, i);
-        d.content.destinationName = sql::text(rs, 6, i);
-        d.content.destinationAddress = sql::text(rs, 7, i);
-        d.status = statusOf(sql::text(rs, 8, i));
-        d.sequence = static_cast<int>(sql::integer(rs, 9, i));
-        d.createdAt = sql::text(rs, 10, i);
-        d.updatedAt = sql::text(rs, 11, i);
-        deliveries.push_back(std::move(d));
-    }
+    for (std::size_t i = 0; i < rs.rowCount(); ++i)
+        deliveries.push_back(deliveryAt(rs, i));
     return deliveries;
 }
 
@@ -256,6 +266,22 @@ std::optional<Delivery> SqlDeliveryStore::findDelivery(const std::string& tracki
     sql::Filter f;
     f.add("tracking_number = ?", trackingNumber);
     return findOne(_db, f);
+}
+
+std::optional<TrackedDelivery> SqlDeliveryStore::findTracked(const std::string& trackingNumber)
+{
+    Poco::Data::Session session = _db.session();
+    Statement st(session);
+    std::string tn = trackingNumber;
+    st << kTracked, use(tn);
+    st.execute();
+    RecordSet rs(st);
+    if (rs.rowCount() == 0)
+        return std::nullopt; // every delivery has its creation change, so no row means no delivery
+    TrackedDelivery t{deliveryAt(rs, 0), {}};
+    for (std::size_t i = 0; i < rs.rowCount(); ++i)
+        t.tracking.push_back({statusOf(sql::text(rs, 12, i)), sql::text(rs, 13, i)});
+    return t;
 }
 
 Slice<Delivery> SqlDeliveryStore::listDeliveries(const DeliveryQuery& query)

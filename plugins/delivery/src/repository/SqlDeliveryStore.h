@@ -18,6 +18,7 @@ public:
     CreateResult createDelivery(std::int64_t clientId, const DeliveryRequest& request,
                                 const std::function<std::string()>& trackingNumbers) override;
     std::optional<Delivery> findDelivery(const std::string& trackingNumber) override;
+    std::optional<TrackedDelivery> findTracked(const std::string& trackingNumber) override;
     Slice<Delivery> listDeliveries(const DeliveryQuery& query) override;
     ChangeOutcome updateDelivery(std::int64_t id, const DeliveryPatch& patch) override;
     ChangeOutcome cancelDelivery(std::int64_t id) override;

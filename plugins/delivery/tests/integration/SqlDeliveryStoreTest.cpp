@@ -86,6 +86,12 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), history.size());
         CPPUNIT_ASSERT(history[0].status == DeliveryStatus::ReadyForPickUp);
         CPPUNIT_ASSERT(!_store->findDelivery("ZZZZZZZZZZZZ"));
+        auto tracked = _store->findTracked(first.trackingNumber);
+        CPPUNIT_ASSERT(tracked);
+        CPPUNIT_ASSERT(tracked->delivery.content == request(500));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), tracked->tracking.size());
+        CPPUNIT_ASSERT(tracked->tracking[0].status == DeliveryStatus::ReadyForPickUp);
+        CPPUNIT_ASSERT(!_store->findTracked("ZZZZZZZZZZZZ"));
 
         DeliveryQuery mine;
         mine.clientId = 1;
@@ -174,6 +180,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::int64_t(0), t.tick()); // DELIVERED and CANCELLED are final
         auto history = _store->tracking(all[5].id);
         CPPUNIT_ASSERT_EQUAL(std::size_t(4), history.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), _store->findTracked(all[5].trackingNumber)->tracking.size());
         CPPUNIT_ASSERT(history[0].status == DeliveryStatus::ReadyForPickUp);
         CPPUNIT_ASSERT(history[1].status == DeliveryStatus::InOrigin);
         CPPUNIT_ASSERT(history[2].status == DeliveryStatus::InRouteOfDelivery);
