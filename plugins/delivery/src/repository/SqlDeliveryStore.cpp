@@ -227,9 +227,9 @@ CreateResult SqlDeliveryStore::createDelivery(std::int64_t clientId, const Deliv
 {
     sql::Filter sameOrder;
     sameOrder.add("client_id = ?", Poco::Int64(clientId)).add("foreign_order_id = ?", Poco::Int64(request.foreignOrderId));
+    // Insert first and look for the existing delivery only when the unique key says there is one:
+    // the common case (a new order) costs no extra read.
     for (int attempt = 0; attempt < 8; ++attempt) {
-        if (auto existing = findOne(_db, sameOrder))
-            return {*existing, false};
         Delivery d;
         d.trackingNumber = trackingNumbers();
         d.clientId = clientId;
@@ -252,11 +252,13 @@ CreateResult SqlDeliveryStore::createDelivery(std::int64_t clientId, const Deliv
             tx.commit();
             return {d, true};
         } catch (const std::exception& e) {
-            // Another request created this order's delivery first (the next round returns it), or
-            // the tracking number is taken (the next round draws another).
             if (!sdk::isUniqueViolation(e))
                 throw;
         }
+        // The client has this order's delivery already (perhaps created a moment ago by a
+        // concurrent request), or else the tracking number was taken: draw another.
+        if (auto existing = findOne(_db, sameOrder))
+            return {*existing, false};
     }
     throw std::runtime_error("createDelivery: no unused tracking number after 8 attempts");
 }
