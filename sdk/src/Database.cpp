@@ -2,6 +2,8 @@
 
 #include <Poco/Any.h>
 #include <Poco/Data/DataException.h>
+#include <Poco/Data/MySQL/SessionImpl.h>
+#include <Poco/Data/PooledSessionImpl.h>
 #include <Poco/DateTime.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
@@ -14,6 +16,41 @@ const char* dialectName(Dialect dialect)
     return dialect == Dialect::MySQL ? "mysql" : "sqlite";
 }
 
+namespace {
+
+/// Reaches the connection behind a pooled session. PooledSessionImpl::impl() is protected; a
+/// pointer to it formed in a derived class may be applied to any PooledSessionImpl (standard C++).
+struct PooledSessionAccess : Poco::Data::PooledSessionImpl {
+    static Poco::Data::SessionImpl* inner(Poco::Data::PooledSessionImpl& pooled)
+    {
+        return (pooled.*(&PooledSessionAccess::impl))();
+    }
+};
+
+/// The MariaDB connection of `session`, or nullptr when it is not a MariaDB session.
+MYSQL* mysqlHandle(Poco::Data::Session& session)
+{
+    Poco::Data::SessionImpl* impl = session.impl();
+    if (auto* pooled = dynamic_cast<Poco::Data::PooledSessionImpl*>(impl))
+        impl = PooledSessionAccess::inner(*pooled);
+    auto* mysql = dynamic_cast<Poco::Data::MySQL::SessionImpl*>(impl);
+    return mysql ? static_cast<MYSQL*>(mysql->handle()) : nullptr;
+}
+
+/// Runs a statement without result set. On MariaDB as a plain query (one round trip; through
+/// POCO every statement is prepared and executed, two round trips); elsewhere through POCO.
+void runPlain(Poco::Data::Session& session, const std::string& sql)
+{
+    if (MYSQL* handle = mysqlHandle(session)) {
+        if (mysql_real_query(handle, sql.data(), static_cast<unsigned long>(sql.size())) != 0)
+            throw Poco::Data::DataException(sql + ": " + mysql_error(handle) + " (" + std::to_string(mysql_errno(handle)) + ")");
+        return;
+    }
+    session << sql, Poco::Data::Keywords::now;
+}
+
+} // namespace
+
 Transaction::Transaction(Database& db) : _session(db.session()), _dialect(db.dialect())
 {
     // Plain SQL on both dialects, not Session::begin(): POCO 1.11's MySQL session turns autocommit
@@ -21,7 +58,7 @@ Transaction::Transaction(Database& db) : _session(db.session()), _dialect(db.dia
     // an implicit transaction that is never committed (stale snapshots, held locks).
     // On SQLite a deferred BEGIN would fail with SQLITE_BUSY on the read→write upgrade instead of
     // waiting, hence IMMEDIATE.
-    _session << (_dialect == Dialect::SQLite ? "BEGIN IMMEDIATE" : "START TRANSACTION"), Poco::Data::Keywords::now;
+    runPlain(_session, _dialect == Dialect::SQLite ? "BEGIN IMMEDIATE" : "START TRANSACTION");
     _open = true;
 }
 
@@ -41,7 +78,7 @@ void Transaction::commit()
     if (!_open)
         throw std::logic_error("Transaction::commit on a finished transaction");
     _open = false;
-    _session << "COMMIT", Poco::Data::Keywords::now;
+    runPlain(_session, "COMMIT");
 }
 
 void Transaction::rollback()
@@ -49,7 +86,7 @@ void Transaction::rollback()
     if (!_open)
         return;
     _open = false;
-    _session << "ROLLBACK", Poco::Data::Keywords::now;
+    runPlain(_session, "ROLLBACK");
 }
 
 std::int64_t lastInsertId(Poco::Data::Session& session, Dialect dialect)
