@@ -25,35 +25,9 @@ seed="$BENCH_VAR/ecommerce-seed"
 rm -rf "$seed"
 mkdir -p "$seed"
 
-# sql QUERY: one value from the bench database, as the host's user.
-sql() { mariadb -N -B -h 127.0.0.1 -u mercato -pmercato mercato_bench -e "$1"; }
-
-# api METHOD PATH TOKEN [JSON]: the response body; stops the script on an unexpected status.
-api() {
-  local method="$1" path="$2" token="$3" body="${4:-}" out status
-  local args=(-s -X "$method" -w '\n%{http_code}' -H "Authorization: Bearer $token")
-  [ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-raw "$body")
-  out="$(curl "${args[@]}" "$HOST_URL$path")"
-  status="${out##*$'\n'}"
-  if [ "${status:0:1}" != 2 ]; then
-    echo "seeding: $method $path answered $status: ${out%$'\n'*}" >&2
-    return 1
-  fi
-  printf '%s\n' "${out%$'\n'*}"
-}
-
-# first_id: the first "id" of a JSON envelope on stdin (a product's or store's own id).
-first_id() { grep -o '"id":[0-9]*' | head -1 | cut -d: -f2; }
-
 # curl_batch PARALLEL CONFIG: runs a curl config of many requests (keep-alive, PARALLEL at a time);
 # a config's requests are separated by "next" lines.
 curl_batch() { curl -sS --no-progress-meter --fail-with-body -Z --parallel-max "$1" -K "$2"; }
-
-# goal NAME VALUE OP GOAL UNIT: an absolute goal (OP is < or ≥), "met" or "MISSED".
-goal() {
-  bench_note "$(awk -v n="$1" -v v="$2" -v op="$3" -v g="$4" -v u="$5" \
-    'BEGIN {ok = (op == "<" ? v + 0 < g + 0 : v + 0 >= g + 0); printf "%s: %s %s (goal %s %s %s) %s", n, v, u, op, g, u, (ok ? "met" : "MISSED")}')"
-}
 
 # 0. A clean schema for both servers.
 mercato_as_root mariadb -e "DROP DATABASE IF EXISTS mercato_bench; CREATE DATABASE mercato_bench CHARACTER SET utf8mb4"

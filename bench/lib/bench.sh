@@ -7,7 +7,7 @@ BENCH_VAR="$MERCATO_ROOT/var/bench"
 BENCH_DURATION="${BENCH_DURATION:-8s}"
 BENCH_MYSQL="host=127.0.0.1;port=3306;db=mercato_bench;user=mercato;password=mercato"
 BENCH_PIDS=()
-declare -gA BENCH_RPS BENCH_P99
+declare -gA BENCH_RPS BENCH_P99 BENCH_REQUESTS
 
 bench_setup() {
   mercato_install_packages "${MERCATO_BUILD_PACKAGES[@]}" "${MERCATO_SERVICE_PACKAGES[@]}" wrk
@@ -73,7 +73,8 @@ bench_cpu_ticks() {
   sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
 }
 
-# bench_wrk KEY CONNECTIONS URL [wrk arguments...]: one run; records req/s and p99 under KEY@CONNECTIONS.
+# bench_wrk KEY CONNECTIONS URL [wrk arguments...]: one run; records req/s, p99 and the requests wrk
+# completed under KEY@CONNECTIONS (BENCH_RPS, BENCH_P99, BENCH_REQUESTS).
 # The errors column counts non-2xx/3xx answers and socket errors (connect, read, write, timeout);
 # the CPU columns are those of the last server started (BENCH_SERVER_PID) and of mariadbd.
 bench_wrk() {
@@ -98,6 +99,7 @@ bench_wrk() {
   errors="$(awk '/Non-2xx or 3xx responses:/ {n += $NF} /Socket errors:/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' <<<"$out")"
   BENCH_RPS["$key@$conns"]="$rps"
   BENCH_P99["$key@$conns"]="$p99"
+  BENCH_REQUESTS["$key@$conns"]="${requests:-0}"
   echo "| $key | $conns | $rps | $p99 | $errors | $cpu |" >> "$BENCH_REPORT"
   printf '%-28s c%-3s %8s req/s  p99 %6s ms  errors %s  CPU µs/req server | MariaDB %s\n' "$key" "$conns" "$rps" "$p99" "$errors" "$cpu" >&2
 }
@@ -121,6 +123,13 @@ bench_rss() {
   bench_note "RSS $1: $(awk -v kb="$kb" 'BEGIN {printf "%.1f", kb / 1024}') MB"
 }
 
+# bench_rss_peak NAME PID: the peak resident memory (VmHWM) since the process started, in MB.
+bench_rss_peak() {
+  local kb
+  kb="$(awk '/^VmHWM:/ {print $2}' "/proc/$2/status")"
+  bench_note "peak RSS $1: $(awk -v kb="$kb" 'BEGIN {printf "%.1f", kb / 1024}') MB"
+}
+
 # bench_fairness HOST PORT PATH CONNECTIONS SECONDS [AUTHORIZATION]
 bench_fairness() {
   local line
@@ -128,6 +137,33 @@ bench_fairness() {
   bench_note "$line"
   return 0
 }
+
+# goal NAME VALUE OP GOAL UNIT: an absolute goal (OP is < or ≥), "met" or "MISSED".
+goal() {
+  bench_note "$(awk -v n="$1" -v v="$2" -v op="$3" -v g="$4" -v u="$5" \
+    'BEGIN {ok = (op == "<" ? v + 0 < g + 0 : v + 0 >= g + 0); printf "%s: %s %s (goal %s %s %s) %s", n, v, u, op, g, u, (ok ? "met" : "MISSED")}')"
+}
+
+# sql QUERY: the result (tab-separated, no header) from the bench database, as the host's user.
+sql() { mariadb -N -B -h 127.0.0.1 -u mercato -pmercato mercato_bench -e "$1"; }
+
+# api METHOD PATH TOKEN [JSON]: the response body of a request to $HOST_URL; stops the script on an
+# unexpected status.
+api() {
+  local method="$1" path="$2" token="$3" body="${4:-}" out status
+  local args=(-s -X "$method" -w '\n%{http_code}' -H "Authorization: Bearer $token")
+  [ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-raw "$body")
+  out="$(curl "${args[@]}" "${HOST_URL:?}$path")"
+  status="${out##*$'\n'}"
+  if [ "${status:0:1}" != 2 ]; then
+    echo "seeding: $method $path answered $status: ${out%$'\n'*}" >&2
+    return 1
+  fi
+  printf '%s\n' "${out%$'\n'*}"
+}
+
+# first_id: the first "id" of a JSON envelope on stdin (a product's or store's own id).
+first_id() { grep -o '"id":[0-9]*' | head -1 | cut -d: -f2; }
 
 # bench_note TEXT: one "- TEXT" line of the report, after the table.
 bench_note() {

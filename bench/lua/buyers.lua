@@ -1,7 +1,10 @@
--- Shared by the ecommerce scripts (loaded with dofile; wrk runs from the repository root).
--- BENCH_TOKENS names a file of buyer JWTs, one per line. Each request takes the next token, each wrk
--- thread starting at its own place, so concurrent connections authenticate as different buyers.
-local function read_lines(path)
+-- Shared by the ecommerce and delivery scripts (loaded with dofile; wrk runs from the repository root).
+-- BENCH_TOKENS names a file of buyer (or client) JWTs, one per line. Each request takes the next token,
+-- each wrk thread starting at its own place, so concurrent connections authenticate as different users.
+-- Each thread knows its number (thread_index, 0-based).
+
+-- read_lines(PATH): the non-empty lines of a file.
+function read_lines(path)
   local items = {}
   local file = assert(io.open(assert(path, "environment variable not set"), "r"))
   for line in file:lines() do
