@@ -6,7 +6,7 @@ CREATE TABLE deliveries (
     tracking_number CHAR(12) NOT NULL,
     client_id BIGINT NOT NULL,
     foreign_order_id BIGINT NOT NULL,
-    products MEDIUMTEXT NOT NULL,
+    products TEXT NOT NULL,
     origin_address VARCHAR(255) NOT NULL,
     destination_name VARCHAR(120) NOT NULL,
     destination_address VARCHAR(255) NOT NULL,

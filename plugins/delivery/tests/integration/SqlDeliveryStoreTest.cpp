@@ -103,6 +103,23 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->listDeliveries(byOrder).total);
     }
 
+    /// The largest content the API accepts reads back unchanged (products is a LONGTEXT column:
+    /// POCO sizes its fetch buffer by the declared length, which LONGTEXT leaves to the value).
+    void largestContentRoundTrips()
+    {
+        DeliveryRequest big = request(900);
+        big.products.clear();
+        std::string name;
+        for (int i = 0; i < 60; ++i)
+            name += "\xc3\xa9\"\\"; // é, a quote and a backslash: 120 characters, escaped in JSON
+        for (int i = 1; i <= 100; ++i)
+            big.products.push_back({i, name, 1'000'000});
+        CreateResult r = _store->createDelivery(1, big, newTrackingNumber);
+        CPPUNIT_ASSERT(r.created);
+        CPPUNIT_ASSERT(_store->findDelivery(r.delivery.trackingNumber)->content == big);
+        CPPUNIT_ASSERT(_store->findTracked(r.delivery.trackingNumber)->delivery.content == big);
+    }
+
     void trackingNumberCollisionDrawsAnother()
     {
         Delivery first = create(1, 1);
@@ -281,6 +298,7 @@ private:
 #define DELIVERY_STORE_TESTS(Suite)                          \
     CPPUNIT_TEST_SUITE(Suite);                               \
     CPPUNIT_TEST(createIsIdempotentPerClientAndOrder);       \
+    CPPUNIT_TEST(largestContentRoundTrips);                  \
     CPPUNIT_TEST(trackingNumberCollisionDrawsAnother);       \
     CPPUNIT_TEST(concurrentCreatesMakeOneDelivery);          \
     CPPUNIT_TEST(editAndCancelOnlyBeforePickUp);             \
