@@ -81,9 +81,13 @@ struct TrackingEntry {
     std::string date;
 };
 
-/// A delivery with its tracking history, oldest first (read together in one query).
+/// What tracking shows of a delivery, with its history oldest first (read in one query; no names,
+/// addresses or products).
 struct TrackedDelivery {
-    Delivery delivery;
+    std::string trackingNumber;
+    std::int64_t clientId = 0;
+    std::int64_t foreignOrderId = 0;
+    DeliveryStatus status = DeliveryStatus::ReadyForPickUp;
     std::vector<TrackingEntry> tracking;
 };
 

@@ -84,7 +84,7 @@ Delivery DeliveryService::cancel(const sdk::Principal& caller, const std::string
 TrackedDelivery DeliveryService::tracked(const sdk::Principal& caller, const std::string& trackingNumber)
 {
     TrackedDelivery found = publicTracked(trackingNumber);
-    if (!sees(caller, found.delivery.clientId))
+    if (!sees(caller, found.clientId))
         throw deliveryNotFound(trackingNumber);
     return found;
 }
@@ -93,7 +93,7 @@ TrackedDelivery DeliveryService::trackedOfOrder(const sdk::Principal& caller, co
                                                 std::int64_t foreignOrderId)
 {
     TrackedDelivery found = tracked(caller, trackingNumber);
-    if (found.delivery.content.foreignOrderId != foreignOrderId)
+    if (found.foreignOrderId != foreignOrderId)
         throw sdk::NotFound("No delivery " + trackingNumber + " for foreign order " + std::to_string(foreignOrderId));
     return found;
 }

@@ -119,9 +119,9 @@ sdk::JsonArray trackingJson(const std::vector<TrackingEntry>& entries)
 sdk::JsonObject historyJson(const TrackedDelivery& t)
 {
     sdk::JsonObject o = sdk::makeObject();
-    o->set("tracking_number", t.delivery.trackingNumber);
-    o->set("foreign_order_id", t.delivery.content.foreignOrderId);
-    o->set("status", toString(t.delivery.status));
+    o->set("tracking_number", t.trackingNumber);
+    o->set("foreign_order_id", t.foreignOrderId);
+    o->set("status", toString(t.status));
     o->set("tracking", trackingJson(t.tracking));
     return o;
 }
@@ -290,10 +290,10 @@ void addDeliveryRoutes(sdk::Router& router, DeliveryService& service, StatusTick
             throw;
         }
         if (html)
-            return Response::raw(200, "text/html; charset=utf-8", trackingPage(found->delivery, found->tracking)).withHeader("Vary", "Accept");
+            return Response::raw(200, "text/html; charset=utf-8", trackingPage(*found)).withHeader("Vary", "Accept");
         sdk::JsonObject o = sdk::makeObject();
-        o->set("tracking_number", found->delivery.trackingNumber);
-        o->set("status", toString(found->delivery.status));
+        o->set("tracking_number", found->trackingNumber);
+        o->set("status", toString(found->status));
         o->set("tracking", trackingJson(found->tracking));
         return Response::ok(o).withHeader("Vary", "Accept");
     }).withSummary("Public tracking (no names or addresses): JSON, or an HTML page when Accept prefers text/html"));

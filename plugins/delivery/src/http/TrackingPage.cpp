@@ -53,10 +53,10 @@ std::string page(const std::string& title, const std::string& body)
 
 } // namespace
 
-std::string trackingPage(const Delivery& delivery, const std::vector<TrackingEntry>& entries)
+std::string trackingPage(const TrackedDelivery& delivery)
 {
     std::string items;
-    for (const auto& e : entries)
+    for (const auto& e : delivery.tracking)
         items += "<li>" + escape(label(e.status)) + "<time>" + escape(e.date) + " UTC</time></li>";
     return page("Delivery " + delivery.trackingNumber,
                 "<h1>Delivery " + escape(delivery.trackingNumber) + "</h1><p class=\"status\" data-status=\"" + escape(toString(delivery.status))

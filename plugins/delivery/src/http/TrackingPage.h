@@ -8,7 +8,7 @@
 
 namespace mercato::delivery {
 
-std::string trackingPage(const Delivery& delivery, const std::vector<TrackingEntry>& entries);
+std::string trackingPage(const TrackedDelivery& delivery);
 std::string trackingNotFoundPage(const std::string& trackingNumber);
 
 } // namespace mercato::delivery

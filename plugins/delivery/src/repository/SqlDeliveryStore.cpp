@@ -29,10 +29,9 @@ const char* const kInsertDelivery =
 const char* const kDeliveryColumns =
     "SELECT id, tracking_number, client_id, foreign_order_id, products, origin_address, destination_name, destination_address, "
     "status, sequence, created_at, updated_at FROM deliveries ";
-/// The delivery's columns as kDeliveryColumns has them, then each status change's: one row per change.
+/// One row per status change; products are not read (POCO sizes a fetch buffer by the TEXT column).
 const char* const kTracked =
-    "SELECT d.id, d.tracking_number, d.client_id, d.foreign_order_id, d.products, d.origin_address, d.destination_name, "
-    "d.destination_address, d.status, d.sequence, d.created_at, d.updated_at, e.status, e.created_at "
+    "SELECT d.tracking_number, d.client_id, d.foreign_order_id, d.status, e.status, e.created_at "
     "FROM deliveries d JOIN delivery_events e ON e.delivery_id = d.id WHERE d.tracking_number = ? ORDER BY e.sequence";
 const char* const kLockForChange =
     "SELECT status, sequence, tracking_number, foreign_order_id, client_id FROM deliveries WHERE id = ?";
@@ -280,9 +279,13 @@ std::optional<TrackedDelivery> SqlDeliveryStore::findTracked(const std::string& 
     RecordSet rs(st);
     if (rs.rowCount() == 0)
         return std::nullopt; // every delivery has its creation change, so no row means no delivery
-    TrackedDelivery t{deliveryAt(rs, 0), {}};
+    TrackedDelivery t;
+    t.trackingNumber = sql::text(rs, 0, 0);
+    t.clientId = sql::integer(rs, 1, 0);
+    t.foreignOrderId = sql::integer(rs, 2, 0);
+    t.status = statusOf(sql::text(rs, 3, 0));
     for (std::size_t i = 0; i < rs.rowCount(); ++i)
-        t.tracking.push_back({statusOf(sql::text(rs, 12, i)), sql::text(rs, 13, i)});
+        t.tracking.push_back({statusOf(sql::text(rs, 4, i)), sql::text(rs, 5, i)});
     return t;
 }
 
