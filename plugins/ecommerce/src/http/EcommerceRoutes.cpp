@@ -3,10 +3,11 @@
 #include "mercato/sdk/ApiError.h"
 #include "mercato/sdk/Json.h"
 #include "mercato/sdk/Pagination.h"
+#include "mercato/sdk/Query.h"
 #include "mercato/sdk/Request.h"
+#include "mercato/sdk/Validator.h"
 #include "mercato/sdk/WebhookSignature.h"
 
-#include <Poco/NumberParser.h>
 #include <Poco/Timestamp.h>
 
 namespace mercato::ecommerce {
@@ -19,15 +20,11 @@ using sdk::Schema;
 
 namespace {
 
-// ---- schemas (API.md §1 input rules)
-Schema nameSchema() { return Schema::string().maxLength(120); }
-Schema descriptionSchema() { return Schema::string().maxLength(1000); }
-Schema addressSchema() { return Schema::string().maxLength(255); }
-Schema idSchema() { return Schema::integer().min(1); }
-Schema stockSchema() { return Schema::integer().min(0).max(1'000'000); }
-Schema lineQuantitySchema() { return Schema::integer().min(1).max(1'000'000); }
-Schema usersIdsSchema() { return Schema::array(idSchema()).minItems(1).maxItems(100); }
-Schema lineSchema() { return Schema::object({sdk::required("product_id", idSchema()), sdk::required("quantity", lineQuantitySchema())}); }
+namespace fields = sdk::fields; // API.md §1 input rules
+
+// ---- schemas
+Schema usersIdsSchema() { return Schema::array(fields::id()).minItems(1).maxItems(100); }
+Schema lineSchema() { return Schema::object({sdk::required("product_id", fields::id()), sdk::required("quantity", fields::lineQuantity())}); }
 
 const std::vector<std::string> kSellersAndAdmin{role::kSeller, role::kAdmin};
 
@@ -107,36 +104,8 @@ sdk::JsonObject orderJson(const Order& order)
 }
 
 // ---- query parameters
-std::optional<bool> boolQuery(const sdk::Request& rq, const std::string& name)
-{
-    auto value = rq.query(name);
-    if (!value)
-        return std::nullopt;
-    if (*value == "true" || *value == "1")
-        return true;
-    if (*value == "false" || *value == "0")
-        return false;
-    throw sdk::BadRequest(name, "invalid_value", name + " must be true or false");
-}
-
-std::optional<std::int64_t> idQuery(const sdk::Request& rq, const std::string& name)
-{
-    auto value = rq.query(name);
-    if (!value)
-        return std::nullopt;
-    Poco::Int64 id = 0;
-    if (!Poco::NumberParser::tryParse64(*value, id) || id < 1)
-        throw sdk::BadRequest(name, "incorrect_type", name + " must be a positive integer");
-    return id;
-}
-
-std::string textQuery(const sdk::Request& rq, const std::string& name)
-{
-    std::string value = rq.query(name).value_or("");
-    if (value.size() > 120)
-        throw sdk::BadRequest(name, "too_long", name + " has at most 120 characters");
-    return value;
-}
+/// Longest name substring filter: names have at most 120 characters (sdk::fields::name).
+constexpr std::size_t kNameFilterLength = 120;
 
 std::optional<OrderStatus> statusQuery(const sdk::Request& rq)
 {
@@ -190,18 +159,18 @@ void addEcommerceRoutes(sdk::Router& router, Marketplace& market, MarketStore& s
         s.warehouseAddress = sdk::optionalString(body, "warehouse_address").value_or("");
         s.usersIds = *sdk::optionalIntArray(body, "users_ids");
         return Response::created(storeJson(m->createStore(s)), "Store created");
-    }).withBody(Schema::object({sdk::required("name", nameSchema()), sdk::required("description", descriptionSchema()),
-                                sdk::optional("warehouse_address", addressSchema().allowEmpty()),
+    }).withBody(Schema::object({sdk::required("name", fields::name()), sdk::required("description", fields::description()),
+                                sdk::optional("warehouse_address", fields::address().allowEmpty()),
                                 sdk::required("users_ids", usersIdsSchema())}))
                    .withSummary("Create a store (admin)"));
 
     router.add(Route(Method::Get, "/stores", Access::authenticated(), [m](const sdk::Request& rq) {
         sdk::Page page = sdk::parsePage(rq);
         StoreQuery q;
-        q.nameContains = textQuery(rq, "name");
+        q.nameContains = sdk::queryText(rq, "name", kNameFilterLength).value_or("");
         q.limit = page.limit;
         q.offset = page.offset;
-        auto slice = m->stores(rq.user(), q, boolQuery(rq, "mine").value_or(false));
+        auto slice = m->stores(rq.user(), q, sdk::queryBool(rq, "mine").value_or(false));
         sdk::JsonArray items = sdk::makeArray();
         for (const auto& s : slice.items)
             items->add(storeJson(s));
@@ -223,8 +192,8 @@ void addEcommerceRoutes(sdk::Router& router, Marketplace& market, MarketStore& s
         patch.warehouseAddress = sdk::optionalString(body, "warehouse_address");
         patch.usersIds = sdk::optionalIntArray(body, "users_ids");
         return Response::ok(storeJson(m->updateStore(rq.user(), id, patch)), "Store updated");
-    }).withBody(Schema::object({sdk::optional("name", nameSchema()), sdk::optional("description", descriptionSchema()),
-                                sdk::optional("warehouse_address", addressSchema().allowEmpty()),
+    }).withBody(Schema::object({sdk::optional("name", fields::name()), sdk::optional("description", fields::description()),
+                                sdk::optional("warehouse_address", fields::address().allowEmpty()),
                                 sdk::optional("users_ids", usersIdsSchema())}))
                    .withSummary("Change a store (admin, or a seller of the store; users_ids: admin only)"));
 
@@ -239,9 +208,9 @@ void addEcommerceRoutes(sdk::Router& router, Marketplace& market, MarketStore& s
     router.add(Route(Method::Get, "/products", Access::authenticated(), [m](const sdk::Request& rq) {
         sdk::Page page = sdk::parsePage(rq);
         ProductQuery q;
-        q.storeId = idQuery(rq, "store_id");
-        q.nameContains = textQuery(rq, "q");
-        q.inStockOnly = boolQuery(rq, "in_stock").value_or(false);
+        q.storeId = sdk::queryId(rq, "store_id");
+        q.nameContains = sdk::queryText(rq, "q", kNameFilterLength).value_or("");
+        q.inStockOnly = sdk::queryBool(rq, "in_stock").value_or(false);
         q.limit = page.limit;
         q.offset = page.offset;
         auto slice = m->products(q);
@@ -265,8 +234,8 @@ void addEcommerceRoutes(sdk::Router& router, Marketplace& market, MarketStore& s
         p.quantity = body->getValue<std::int64_t>("quantity");
         p.storeId = body->getValue<std::int64_t>("store_id");
         return Response::created(productJson(m->createProduct(rq.user(), p)), "Product created");
-    }).withBody(Schema::object({sdk::required("name", nameSchema()), sdk::required("short_description", descriptionSchema()),
-                                sdk::required("quantity", stockSchema()), sdk::required("store_id", idSchema())}))
+    }).withBody(Schema::object({sdk::required("name", fields::name()), sdk::required("short_description", fields::description()),
+                                sdk::required("quantity", fields::quantity()), sdk::required("store_id", fields::id())}))
                    .withSummary("Create a product in a store (its sellers, or admin)"));
 
     router.add(Route(Method::Put, "/products/{id}", Access::roles(kSellersAndAdmin), [m](const sdk::Request& rq) {
@@ -278,8 +247,8 @@ void addEcommerceRoutes(sdk::Router& router, Marketplace& market, MarketStore& s
         patch.shortDescription = sdk::optionalString(body, "short_description");
         patch.quantity = sdk::optionalInt(body, "quantity");
         return Response::ok(productJson(m->updateProduct(rq.user(), id, patch)), "Product updated");
-    }).withBody(Schema::object({sdk::optional("name", nameSchema()), sdk::optional("short_description", descriptionSchema()),
-                                sdk::optional("quantity", stockSchema())}))
+    }).withBody(Schema::object({sdk::optional("name", fields::name()), sdk::optional("short_description", fields::description()),
+                                sdk::optional("quantity", fields::quantity())}))
                    .withSummary("Change a product (its store's sellers, or admin)"));
 
     router.add(Route(Method::Delete, "/products/{id}", Access::roles(kSellersAndAdmin), [m](const sdk::Request& rq) {
@@ -294,7 +263,7 @@ void addEcommerceRoutes(sdk::Router& router, Marketplace& market, MarketStore& s
         sdk::JsonObject body = rq.bodyOrEmpty();
         Order o = m->createOrder(rq.user(), sdk::optionalString(body, "delivery_address"), lineRequests(body));
         return Response::created(orderJson(o), "Order created");
-    }).withBody(Schema::object({sdk::optional("delivery_address", addressSchema()),
+    }).withBody(Schema::object({sdk::optional("delivery_address", fields::address()),
                                 sdk::optional("products", Schema::array(lineSchema()).maxItems(100))}),
                 false)
                    .idempotent()

@@ -2,18 +2,23 @@
 
 #include "domain/OrderRules.h"
 
+#include "mercato/sdk/Sql.h"
+
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <optional>
-#include <sstream>
 #include <variant>
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::RecordSet;
 using Poco::Data::Statement;
+using mercato::sdk::sql::Filter;
+using mercato::sdk::sql::integer;
+using mercato::sdk::sql::text;
 
 namespace mercato::ecommerce {
 
@@ -24,20 +29,30 @@ const char* const kInsertStore =
     "INSERT INTO stores (name, description, warehouse_address, created_at, updated_at) VALUES (?, ?, NULLIF(?, ''), ?, ?)";
 const char* const kInsertMember = "INSERT INTO store_members (store_id, user_id) VALUES (?, ?)";
 const char* const kDeleteMembers = "DELETE FROM store_members WHERE store_id = ?";
-const char* const kStoreColumns = "SELECT s.id, s.name, s.description, s.warehouse_address, s.created_at, s.updated_at FROM stores s ";
+const char* const kStoreColumns = "s.id, s.name, s.description, s.warehouse_address, s.created_at, s.updated_at";
 const char* const kSoftDeleteStore = "UPDATE stores SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL";
 const char* const kStoresOfMember = "SELECT store_id FROM store_members WHERE user_id = ? ORDER BY store_id";
 
 const char* const kInsertProduct =
     "INSERT INTO products (store_id, name, short_description, quantity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)";
-const char* const kProductColumns =
+const char* const kProductColumns = "p.id, p.store_id, p.name, p.short_description, p.quantity, p.created_at, p.updated_at";
+/// One product of a live store (by primary key: both tables are read by key, the join costs nothing).
+const char* const kFindProduct =
     "SELECT p.id, p.store_id, p.name, p.short_description, p.quantity, p.created_at, p.updated_at "
-    "FROM products p JOIN stores s ON s.id = p.store_id AND s.deleted_at IS NULL ";
+    "FROM products p JOIN stores s ON s.id = p.store_id AND s.deleted_at IS NULL WHERE p.id = ? AND p.deleted_at IS NULL";
+/// "The store of product p is live", for pages of products. Not a JOIN, IN or EXISTS: MariaDB flattens
+/// those into a join that starts from the small stores table and then reads and sorts every product to
+/// return one page (Using temporary; Using filesort). A scalar subquery per row keeps the plan a walk of
+/// products in id order that stops at LIMIT, on MariaDB and SQLite; it is NULL (false) for a missing store.
+const char* const kInLiveStoreByRow = "(SELECT s.deleted_at IS NULL FROM stores s WHERE s.id = p.store_id)";
+/// The same condition for counting them: here the semi-join is the fast plan, one index-only range of
+/// ix_products_live (store_id, deleted_at) per live store.
+const char* const kInLiveStoreBySet = "p.store_id IN (SELECT id FROM stores WHERE deleted_at IS NULL)";
 const char* const kSoftDeleteProduct = "UPDATE products SET deleted_at = ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL";
-/// A live product of a live store, with what buying it needs.
-const char* const kSellableProduct =
-    "SELECT p.store_id, p.name, COALESCE(s.warehouse_address, '') FROM products p JOIN stores s ON s.id = p.store_id "
-    "WHERE p.id = ? AND p.deleted_at IS NULL AND s.deleted_at IS NULL";
+/// Live products of live stores, with what buying them needs; the ids are appended as `IN (...)`.
+const char* const kSellableProducts =
+    "SELECT p.id, p.store_id, p.name, COALESCE(s.warehouse_address, '') FROM products p JOIN stores s ON s.id = p.store_id "
+    "WHERE p.deleted_at IS NULL AND s.deleted_at IS NULL AND p.id IN ";
 /// The stock rule: never below zero, checked by the database (affected rows 0 = not enough).
 const char* const kTakeStock =
     "UPDATE products SET quantity = quantity - ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL AND quantity >= ?";
@@ -48,16 +63,15 @@ const char* const kInsertOrder =
 const char* const kInsertLine =
     "INSERT INTO order_lines (order_id, product_id, store_id, name, quantity, created_at) VALUES (?, ?, ?, ?, ?, ?)";
 const char* const kOrderColumns =
-    "SELECT o.id, o.status, o.user_id, o.buyer_name, o.delivery_address, o.tracking_number, o.delivery_status, "
-    "o.created_at, o.updated_at FROM orders o ";
+    "o.id, o.status, o.user_id, o.buyer_name, o.delivery_address, o.tracking_number, o.delivery_status, o.created_at, o.updated_at";
 const char* const kLineColumns =
     "SELECT id, order_id, product_id, store_id, name, quantity, created_at FROM order_lines ";
 const char* const kOrderStatus = "SELECT status FROM orders WHERE id = ?"; // + FOR UPDATE on MariaDB
 const char* const kTouchOrder = "UPDATE orders SET updated_at = ? WHERE id = ?";
 const char* const kFindLine = "SELECT product_id, quantity FROM order_lines WHERE id = ? AND order_id = ?";
 /// By primary key only (kFindLine has matched the line to its order under the order's row lock): with
-/// `AND order_id = ?` MariaDB may pick the (order_id, id) index and take next-key locks, which
-/// deadlock against concurrent orders inserting their lines while holding stock rows.
+/// `AND order_id = ?` MariaDB may pick the (order_id, id) index and take next-key locks, which block
+/// concurrent orders inserting their lines and, with stock rows held, deadlock.
 const char* const kDeleteLine = "DELETE FROM order_lines WHERE id = ?";
 const char* const kMoveOrder = "UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?";
 /// In product id order, like buying: stock rows are always locked in the same order.
@@ -70,105 +84,36 @@ const char* const kApplyDelivery =
     "UPDATE orders SET tracking_number = ?, delivery_status = ?, delivery_sequence = ?, updated_at = ?, "
     "status = CASE WHEN ? = 'DELIVERED' AND status = 'DISPATCHED' THEN 'DELIVERED' ELSE status END WHERE id = ?";
 
-std::string forUpdate(sdk::Dialect d) { return d == sdk::Dialect::MySQL ? " FOR UPDATE" : ""; }
+// ---- row mappers (over the rows of an executed statement)
 
-/// `%text%` for LIKE with '!' as the escape character (same on both dialects).
-std::string likePattern(const std::string& text)
+std::vector<Store> readStores(Poco::Data::Session& session, RecordSet& rs)
 {
-    std::string p = "%";
-    for (char c : text) {
-        if (c == '%' || c == '_' || c == '!')
-            p += '!';
-        p += c;
-    }
-    return p + "%";
-}
-
-std::string str(RecordSet& rs, std::size_t col, std::size_t row)
-{
-    const Poco::Dynamic::Var& v = rs.value(col, row);
-    return v.isEmpty() ? std::string() : v.convert<std::string>();
-}
-
-std::int64_t num(RecordSet& rs, std::size_t col, std::size_t row)
-{
-    return rs.value(col, row).convert<std::int64_t>();
-}
-
-std::string idList(const std::vector<std::int64_t>& ids)
-{
-    std::string s;
-    for (auto id : ids)
-        s += (s.empty() ? "" : ",") + std::to_string(id);
-    return s;
-}
-
-/// A WHERE clause (or SET list) built from parts, with its values. Each statement gets fresh
-/// bindings: a binding object cannot be shared by two statements on MariaDB.
-struct Filter {
-    std::vector<std::string> clauses;
-    std::vector<std::variant<std::string, Poco::Int64>> binds;
-
-    std::string where() const
-    {
-        std::string s;
-        for (const auto& c : clauses)
-            s += (s.empty() ? "WHERE " : " AND ") + c;
-        return s;
-    }
-    void apply(Statement& st) const
-    {
-        for (const auto& b : binds) {
-            if (auto* text = std::get_if<std::string>(&b))
-                st.addBind(bind(*text));
-            else
-                st.addBind(bind(std::get<Poco::Int64>(b)));
-        }
-    }
-};
-
-std::int64_t count(Poco::Data::Session& session, const std::string& fromAndWhere, const Filter& filter)
-{
-    Statement st(session);
-    st << "SELECT COUNT(*) " + fromAndWhere;
-    filter.apply(st);
-    st.execute();
-    RecordSet rs(st);
-    return rs.rowCount() ? num(rs, 0, 0) : 0;
-}
-
-// ---- row mappers
-
-std::vector<Store> readStores(Poco::Data::Session& session, Statement& st)
-{
-    st.execute();
-    RecordSet rs(st);
     std::vector<Store> stores;
     for (std::size_t i = 0; i < rs.rowCount(); ++i)
-        stores.push_back({num(rs, 0, i), str(rs, 1, i), str(rs, 2, i), str(rs, 3, i), {}, str(rs, 4, i), str(rs, 5, i)});
+        stores.push_back({integer(rs, 0, i), text(rs, 1, i), text(rs, 2, i), text(rs, 3, i), {}, text(rs, 4, i), text(rs, 5, i)});
     if (!stores.empty()) {
         std::vector<std::int64_t> ids;
         for (const auto& s : stores)
             ids.push_back(s.id);
         Statement members(session);
-        members << "SELECT store_id, user_id FROM store_members WHERE store_id IN (" + idList(ids) + ") ORDER BY store_id, user_id";
+        members << "SELECT store_id, user_id FROM store_members WHERE store_id IN (" + sdk::sql::idList(ids)
+                       + ") ORDER BY store_id, user_id";
         members.execute();
         RecordSet m(members);
         for (std::size_t i = 0; i < m.rowCount(); ++i)
             for (auto& s : stores)
-                if (s.id == num(m, 0, i))
-                    s.usersIds.push_back(num(m, 1, i));
+                if (s.id == integer(m, 0, i))
+                    s.usersIds.push_back(integer(m, 1, i));
     }
     return stores;
 }
 
-std::vector<Product> readProducts(Statement& st)
+std::vector<Product> readProducts(Poco::Data::Session&, RecordSet& rs)
 {
-    st.execute();
-    RecordSet rs(st);
     std::vector<Product> products;
     for (std::size_t i = 0; i < rs.rowCount(); ++i)
-        products.push_back({num(rs, 0, i), num(rs, 1, i), str(rs, 2, i), str(rs, 3, i), num(rs, 4, i), str(rs, 5, i), str(rs, 6, i)});
+        products.push_back({integer(rs, 0, i), integer(rs, 1, i), text(rs, 2, i), text(rs, 3, i), integer(rs, 4, i), text(rs, 5, i),
+                            text(rs, 6, i)});
     return products;
 }
 
@@ -178,26 +123,25 @@ std::vector<OrderLine> readLines(Statement& st)
     RecordSet rs(st);
     std::vector<OrderLine> lines;
     for (std::size_t i = 0; i < rs.rowCount(); ++i)
-        lines.push_back({num(rs, 0, i), num(rs, 1, i), num(rs, 2, i), num(rs, 3, i), str(rs, 4, i), num(rs, 5, i), str(rs, 6, i)});
+        lines.push_back({integer(rs, 0, i), integer(rs, 1, i), integer(rs, 2, i), integer(rs, 3, i), text(rs, 4, i), integer(rs, 5, i),
+                         text(rs, 6, i)});
     return lines;
 }
 
-std::vector<Order> readOrders(Poco::Data::Session& session, Statement& st)
+std::vector<Order> readOrders(Poco::Data::Session& session, RecordSet& rs)
 {
-    st.execute();
-    RecordSet rs(st);
     std::vector<Order> orders;
     for (std::size_t i = 0; i < rs.rowCount(); ++i) {
         Order o;
-        o.id = num(rs, 0, i);
-        o.status = parseOrderStatus(str(rs, 1, i)).value_or(OrderStatus::Created);
-        o.userId = num(rs, 2, i);
-        o.buyerName = str(rs, 3, i);
-        o.deliveryAddress = str(rs, 4, i);
+        o.id = integer(rs, 0, i);
+        o.status = parseOrderStatus(text(rs, 1, i)).value_or(OrderStatus::Created);
+        o.userId = integer(rs, 2, i);
+        o.buyerName = text(rs, 3, i);
+        o.deliveryAddress = text(rs, 4, i);
         if (!rs.value(5, i).isEmpty())
-            o.delivery = DeliveryInfo{str(rs, 5, i), str(rs, 6, i)};
-        o.createdAt = str(rs, 7, i);
-        o.updatedAt = str(rs, 8, i);
+            o.delivery = DeliveryInfo{text(rs, 5, i), text(rs, 6, i)};
+        o.createdAt = text(rs, 7, i);
+        o.updatedAt = text(rs, 8, i);
         orders.push_back(std::move(o));
     }
     if (!orders.empty()) {
@@ -205,7 +149,7 @@ std::vector<Order> readOrders(Poco::Data::Session& session, Statement& st)
         for (const auto& o : orders)
             ids.push_back(o.id);
         Statement lines(session);
-        lines << std::string(kLineColumns) + "WHERE order_id IN (" + idList(ids) + ") ORDER BY order_id, id";
+        lines << std::string(kLineColumns) + "WHERE order_id IN (" + sdk::sql::idList(ids) + ") ORDER BY order_id, id";
         for (auto& line : readLines(lines))
             for (auto& o : orders)
                 if (o.id == line.orderId)
@@ -214,38 +158,122 @@ std::vector<Order> readOrders(Poco::Data::Session& session, Statement& st)
     return orders;
 }
 
-/// Takes one line's stock inside `tx` after checking the product; the line is not written yet.
-std::variant<OrderLine, LineFailure> takeStock(sdk::Transaction& tx, std::int64_t orderId, const LineRequest& request,
-                                               std::size_t index, const std::string& stamp)
+/// Executes `st` and maps its rows with `read`.
+template <class Read>
+auto readAll(Poco::Data::Session& session, Statement& st, Read read)
 {
-    auto& session = tx.session();
-    Poco::Int64 productId = request.productId, quantity = request.quantity;
-    Statement sellable(session);
-    sellable << kSellableProduct, use(productId);
-    sellable.execute();
-    RecordSet product(sellable);
-    if (product.rowCount() == 0)
-        return LineFailure{index, LineFailure::Reason::UnknownProduct};
-    if (str(product, 2, 0).empty())
-        return LineFailure{index, LineFailure::Reason::NoWarehouse};
-    OrderLine line{0, orderId, request.productId, num(product, 0, 0), str(product, 1, 0), request.quantity, stamp};
-
-    std::string updatedAt = stamp;
-    Statement take(session);
-    take << kTakeStock, use(quantity), use(updatedAt), use(productId), use(quantity);
-    if (take.execute() != 1)
-        return LineFailure{index, LineFailure::Reason::InsufficientStock};
-    return line;
+    st.execute();
+    RecordSet rs(st);
+    return read(session, rs);
 }
 
-/// Writes a line whose stock was taken; sets its id.
-void insertLine(sdk::Transaction& tx, OrderLine& line)
+/// One page of a list and the exact total of the filtered list, in one statement (one snapshot and one
+/// round trip fewer than a separate COUNT): `SELECT <columns>, (SELECT COUNT(*) FROM <table> <count>)
+/// FROM <table> <page> ORDER BY <alias>.id LIMIT … OFFSET …`. The total rides as the last column of every
+/// row, computed once (an uncorrelated subquery); a page past the end counts on its own. `page` and
+/// `count` select the same rows (they may say so differently, each in the shape its plan needs).
+template <class T, class Read>
+Slice<T> readPage(Poco::Data::Session& session, const std::string& columns, const std::string& table, const Filter& page,
+                  const Filter& count, std::int64_t limit, std::int64_t offset, Read read)
+{
+    const std::string alias = table.substr(table.rfind(' ') + 1);
+    Statement st(session);
+    st << "SELECT " + columns + ", (SELECT COUNT(*) FROM " + table + " " + count.where() + ") FROM " + table + " " + page.where()
+              + " ORDER BY " + alias + ".id LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
+    count.bindTo(st); // the subquery's placeholders come first in the text
+    page.bindTo(st);
+    st.execute();
+    RecordSet rs(st);
+    Slice<T> slice;
+    if (rs.rowCount() > 0)
+        slice.total = integer(rs, rs.columnCount() - 1, 0);
+    else if (offset > 0)
+        slice.total = sdk::sql::count(session, "FROM " + table + " " + count.where(), count);
+    slice.items = read(session, rs);
+    return slice;
+}
+
+/// What buying a product needs to know, read before anything is locked.
+struct Sellable {
+    std::int64_t storeId = 0;
+    std::string name;
+    bool hasWarehouse = false;
+};
+
+/// The sellable products among those `requests` name, by id, in one statement.
+std::map<std::int64_t, Sellable> sellableProducts(Poco::Data::Session& session, const std::vector<LineRequest>& requests)
+{
+    std::vector<std::int64_t> ids;
+    for (const auto& r : requests)
+        ids.push_back(r.productId);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::map<std::int64_t, Sellable> found;
+    if (ids.empty())
+        return found;
+    Statement st(session);
+    st << std::string(kSellableProducts) + "(" + sdk::sql::idList(ids) + ")";
+    st.execute();
+    RecordSet rs(st);
+    for (std::size_t i = 0; i < rs.rowCount(); ++i)
+        found[integer(rs, 0, i)] = {integer(rs, 1, i), text(rs, 2, i), !text(rs, 3, i).empty()};
+    return found;
+}
+
+/// The lines `requests` would write to order `orderId`, or the first request (in request order)
+/// naming a product that cannot be bought.
+std::variant<std::vector<OrderLine>, LineFailure> linesToBuy(Poco::Data::Session& session, std::int64_t orderId,
+                                                              const std::vector<LineRequest>& requests, const std::string& stamp)
+{
+    const auto sellable = sellableProducts(session, requests);
+    std::vector<OrderLine> lines;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        auto it = sellable.find(requests[i].productId);
+        if (it == sellable.end())
+            return LineFailure{i, LineFailure::Reason::UnknownProduct};
+        if (!it->second.hasWarehouse)
+            return LineFailure{i, LineFailure::Reason::NoWarehouse};
+        lines.push_back({0, orderId, requests[i].productId, it->second.storeId, it->second.name, requests[i].quantity, stamp});
+    }
+    return lines;
+}
+
+/// Writes lines; sets their ids.
+void insertLines(sdk::Transaction& tx, std::vector<OrderLine>& lines)
 {
     auto& session = tx.session();
-    Poco::Int64 order = line.orderId, product = line.productId, store = line.storeId, quantity = line.quantity;
-    std::string name = line.name, created = line.createdAt;
-    session << kInsertLine, use(order), use(product), use(store), use(name), use(quantity), use(created), now;
-    line.id = sdk::lastInsertId(session, tx.dialect());
+    for (auto& line : lines) {
+        Poco::Int64 order = line.orderId, product = line.productId, store = line.storeId, quantity = line.quantity;
+        std::string name = line.name, created = line.createdAt;
+        session << kInsertLine, use(order), use(product), use(store), use(name), use(quantity), use(created), now;
+        line.id = sdk::lastInsertId(session, tx.dialect());
+    }
+}
+
+/// Takes the stock of the first `count` requests inside `tx`, in product id order whatever the order of
+/// the request: concurrent orders over the same products then lock their rows in the same order and
+/// cannot deadlock (MariaDB would abort one of them). Returns the first request (in request order) whose
+/// stock is short, nullopt when every one was taken. This is the last write of a purchase: a product row
+/// stays locked from here to the commit, and a hot product (a flash sale) is sold no faster than that.
+std::optional<std::size_t> takeStock(sdk::Transaction& tx, const std::vector<LineRequest>& requests, std::size_t count,
+                                     const std::string& stamp)
+{
+    std::vector<std::size_t> byProduct(count);
+    std::iota(byProduct.begin(), byProduct.end(), std::size_t(0));
+    std::stable_sort(byProduct.begin(), byProduct.end(),
+                     [&](std::size_t a, std::size_t b) { return requests[a].productId < requests[b].productId; });
+    std::optional<std::size_t> shortOf;
+    for (std::size_t i : byProduct) {
+        if (shortOf && *shortOf < i)
+            continue; // an earlier request already fails: this one cannot change the answer
+        Poco::Int64 productId = requests[i].productId, quantity = requests[i].quantity;
+        std::string updatedAt = stamp;
+        Statement take(tx.session());
+        take << kTakeStock, use(quantity), use(updatedAt), use(productId), use(quantity);
+        if (take.execute() != 1)
+            shortOf = i;
+    }
+    return shortOf;
 }
 
 } // namespace
@@ -271,8 +299,8 @@ std::optional<Store> SqlMarketStore::findStore(std::int64_t id)
     Poco::Data::Session session = _db.session();
     Statement st(session);
     Poco::Int64 storeId = id;
-    st << std::string(kStoreColumns) + "WHERE s.id = ? AND s.deleted_at IS NULL", use(storeId);
-    auto stores = readStores(session, st);
+    st << std::string("SELECT ") + kStoreColumns + " FROM stores s WHERE s.id = ? AND s.deleted_at IS NULL", use(storeId);
+    auto stores = readAll(session, st, readStores);
     if (stores.empty())
         return std::nullopt;
     return stores.front();
@@ -282,21 +310,12 @@ Slice<Store> SqlMarketStore::listStores(const StoreQuery& query)
 {
     Poco::Data::Session session = _db.session();
     Filter f;
-    f.clauses.push_back("s.deleted_at IS NULL");
-    if (!query.nameContains.empty()) {
-        f.clauses.push_back("LOWER(s.name) LIKE LOWER(?) ESCAPE '!'");
-        f.binds.emplace_back(likePattern(query.nameContains));
-    }
+    f.add("s.deleted_at IS NULL");
+    if (!query.nameContains.empty())
+        f.add("LOWER(s.name) LIKE LOWER(?) ESCAPE '!'", sdk::sql::likePattern(query.nameContains));
     if (query.memberUserId)
-        f.clauses.push_back("s.id IN (SELECT store_id FROM store_members WHERE user_id = " + std::to_string(*query.memberUserId) + ")");
-    Slice<Store> slice;
-    slice.total = count(session, "FROM stores s " + f.where(), f);
-    Statement st(session);
-    st << std::string(kStoreColumns) + f.where() + " ORDER BY s.id LIMIT " + std::to_string(query.limit) + " OFFSET "
-              + std::to_string(query.offset);
-    f.apply(st);
-    slice.items = readStores(session, st);
-    return slice;
+        f.add("s.id IN (SELECT store_id FROM store_members WHERE user_id = " + std::to_string(*query.memberUserId) + ")");
+    return readPage<Store>(session, kStoreColumns, "stores s", f, f, query.limit, query.offset, readStores);
 }
 
 std::optional<Store> SqlMarketStore::updateStore(std::int64_t id, const StorePatch& patch)
@@ -305,31 +324,21 @@ std::optional<Store> SqlMarketStore::updateStore(std::int64_t id, const StorePat
         sdk::Transaction tx(_db);
         auto& session = tx.session();
         Filter set;
-        if (patch.name) {
-            set.clauses.push_back("name = ?");
-            set.binds.emplace_back(*patch.name);
-        }
-        if (patch.description) {
-            set.clauses.push_back("description = ?");
-            set.binds.emplace_back(*patch.description);
-        }
-        if (patch.warehouseAddress) {
-            set.clauses.push_back("warehouse_address = NULLIF(?, '')");
-            set.binds.emplace_back(*patch.warehouseAddress);
-        }
-        set.clauses.push_back("updated_at = ?");
-        set.binds.emplace_back(sdk::utcNow());
-        std::string assignments;
-        for (const auto& c : set.clauses)
-            assignments += (assignments.empty() ? "" : ", ") + c;
+        if (patch.name)
+            set.add("name = ?", *patch.name);
+        if (patch.description)
+            set.add("description = ?", *patch.description);
+        if (patch.warehouseAddress)
+            set.add("warehouse_address = NULLIF(?, '')", *patch.warehouseAddress);
+        set.add("updated_at = ?", sdk::utcNow());
         Statement st(session);
-        st << "SELECT id FROM stores WHERE id = " + std::to_string(id) + " AND deleted_at IS NULL" + forUpdate(tx.dialect());
+        st << "SELECT id FROM stores WHERE id = " + std::to_string(id) + " AND deleted_at IS NULL" + sdk::sql::forUpdate(tx.dialect());
         st.execute();
         if (RecordSet(st).rowCount() == 0)
             return std::nullopt;
         Statement update(session);
-        update << "UPDATE stores SET " + assignments + " WHERE id = " + std::to_string(id);
-        set.apply(update);
+        update << "UPDATE stores SET " + set.assignments() + " WHERE id = " + std::to_string(id);
+        set.bindTo(update);
         update.execute();
         if (patch.usersIds) {
             Poco::Int64 storeId = id;
@@ -383,8 +392,8 @@ std::optional<Product> SqlMarketStore::findProduct(std::int64_t id)
     Poco::Data::Session session = _db.session();
     Statement st(session);
     Poco::Int64 productId = id;
-    st << std::string(kProductColumns) + "WHERE p.id = ? AND p.deleted_at IS NULL", use(productId);
-    auto products = readProducts(st);
+    st << kFindProduct, use(productId);
+    auto products = readAll(session, st, readProducts);
     if (products.empty())
         return std::nullopt;
     return products.front();
@@ -394,50 +403,34 @@ Slice<Product> SqlMarketStore::listProducts(const ProductQuery& query)
 {
     Poco::Data::Session session = _db.session();
     Filter f;
-    f.clauses.push_back("p.deleted_at IS NULL");
+    f.add("p.deleted_at IS NULL");
     if (query.storeId)
-        f.clauses.push_back("p.store_id = " + std::to_string(*query.storeId));
-    if (!query.nameContains.empty()) {
-        f.clauses.push_back("LOWER(p.name) LIKE LOWER(?) ESCAPE '!'");
-        f.binds.emplace_back(likePattern(query.nameContains));
-    }
+        f.add("p.store_id = " + std::to_string(*query.storeId));
+    if (!query.nameContains.empty())
+        f.add("LOWER(p.name) LIKE LOWER(?) ESCAPE '!'", sdk::sql::likePattern(query.nameContains));
     if (query.inStockOnly)
-        f.clauses.push_back("p.quantity > 0");
-    Slice<Product> slice;
-    slice.total = count(session, "FROM products p JOIN stores s ON s.id = p.store_id AND s.deleted_at IS NULL " + f.where(), f);
-    Statement st(session);
-    st << std::string(kProductColumns) + f.where() + " ORDER BY p.id LIMIT " + std::to_string(query.limit) + " OFFSET "
-              + std::to_string(query.offset);
-    f.apply(st);
-    slice.items = readProducts(st);
-    return slice;
+        f.add("p.quantity > 0");
+    Filter page = f, count = f;
+    page.add(kInLiveStoreByRow);
+    count.add(kInLiveStoreBySet);
+    return readPage<Product>(session, kProductColumns, "products p", page, count, query.limit, query.offset, readProducts);
 }
 
 std::optional<Product> SqlMarketStore::updateProduct(std::int64_t id, const ProductPatch& patch)
 {
     Filter set;
-    if (patch.name) {
-        set.clauses.push_back("name = ?");
-        set.binds.emplace_back(*patch.name);
-    }
-    if (patch.shortDescription) {
-        set.clauses.push_back("short_description = ?");
-        set.binds.emplace_back(*patch.shortDescription);
-    }
-    if (patch.quantity) {
-        set.clauses.push_back("quantity = ?");
-        set.binds.emplace_back(static_cast<Poco::Int64>(*patch.quantity));
-    }
-    set.clauses.push_back("updated_at = ?");
-    set.binds.emplace_back(sdk::utcNow());
-    std::string assignments;
-    for (const auto& c : set.clauses)
-        assignments += (assignments.empty() ? "" : ", ") + c;
+    if (patch.name)
+        set.add("name = ?", *patch.name);
+    if (patch.shortDescription)
+        set.add("short_description = ?", *patch.shortDescription);
+    if (patch.quantity)
+        set.add("quantity = ?", static_cast<Poco::Int64>(*patch.quantity));
+    set.add("updated_at = ?", sdk::utcNow());
     {
         Poco::Data::Session session = _db.session();
         Statement update(session);
-        update << "UPDATE products SET " + assignments + " WHERE id = " + std::to_string(id) + " AND deleted_at IS NULL";
-        set.apply(update);
+        update << "UPDATE products SET " + set.assignments() + " WHERE id = " + std::to_string(id) + " AND deleted_at IS NULL";
+        set.bindTo(update);
         update.execute();
     }
     return findProduct(id);
@@ -455,63 +448,65 @@ bool SqlMarketStore::deleteProduct(std::int64_t id)
 
 // ---------------------------------------------------------------- orders
 
-std::variant<Order, LineFailure> SqlMarketStore::createOrder(const Order& input, const std::vector<LineRequest>& lines)
+std::variant<Order, LineFailure> SqlMarketStore::createOrder(const Order& input, const std::vector<LineRequest>& requests)
 {
-    Poco::Int64 id = 0;
-    {
-        sdk::Transaction tx(_db);
-        auto& session = tx.session();
-        const std::string stamp = sdk::utcNow();
-        Poco::Int64 user = input.userId;
-        std::string buyer = input.buyerName, address = input.deliveryAddress, created = stamp, updated = stamp;
+    // Reads first, then the inserts, the stock last: product rows are locked from their UPDATE to the
+    // commit, so nothing else should run in between. The order returned is built from what was
+    // written (a re-read would return the same values and cost two statements).
+    sdk::Transaction tx(_db);
+    auto& session = tx.session();
+    Order order = input;
+    order.status = OrderStatus::Created;
+    order.lines.clear();
+    order.delivery.reset();
+    order.createdAt = order.updatedAt = sdk::utcNow();
+
+    auto bought = linesToBuy(session, 0, requests, order.createdAt);
+    auto* unsellable = std::get_if<LineFailure>(&bought);
+    if (!unsellable) {
+        Poco::Int64 user = order.userId;
+        std::string buyer = order.buyerName, address = order.deliveryAddress, created = order.createdAt, updated = order.updatedAt;
         session << kInsertOrder, use(user), use(buyer), use(address), use(created), use(updated), now;
-        id = sdk::lastInsertId(session, tx.dialect());
-        // Stock is taken in product id order, whatever the order of the request: concurrent orders
-        // over the same products then lock their rows in the same order and cannot deadlock
-        // (MariaDB would abort one of them). The lines are written in the order given.
-        std::vector<std::size_t> byProduct(lines.size());
-        std::iota(byProduct.begin(), byProduct.end(), std::size_t(0));
-        std::stable_sort(byProduct.begin(), byProduct.end(),
-                         [&](std::size_t a, std::size_t b) { return lines[a].productId < lines[b].productId; });
-        std::vector<OrderLine> taken(lines.size());
-        std::optional<LineFailure> failure;
-        for (std::size_t i : byProduct) {
-            auto result = takeStock(tx, id, lines[i], i, stamp);
-            if (auto* f = std::get_if<LineFailure>(&result)) {
-                if (!failure || f->index < failure->index)
-                    failure = *f;
-            } else if (!failure) {
-                taken[i] = std::get<OrderLine>(result);
-            }
-        }
-        if (failure)
-            return *failure; // the transaction rolls back: nothing was bought
-        for (auto& line : taken)
-            insertLine(tx, line);
-        tx.commit();
+        order.id = sdk::lastInsertId(session, tx.dialect());
+        order.lines = std::move(std::get<std::vector<OrderLine>>(bought));
+        for (auto& line : order.lines)
+            line.orderId = order.id;
+        insertLines(tx, order.lines);
     }
-    return *findOrder(id);
+    // The request names its first failing line, whatever the reason: a line before an unsellable one
+    // may still be short of stock.
+    const std::size_t checked = unsellable ? unsellable->index : requests.size();
+    if (auto shortOf = takeStock(tx, requests, checked, order.createdAt))
+        return LineFailure{*shortOf, LineFailure::Reason::InsufficientStock}; // rolled back: nothing was bought
+    if (unsellable)
+        return *unsellable;
+    tx.commit();
+    return order;
 }
 
-std::optional<std::variant<OrderLine, LineFailure>> SqlMarketStore::addLine(std::int64_t orderId, const LineRequest& line)
+std::optional<std::variant<OrderLine, LineFailure>> SqlMarketStore::addLine(std::int64_t orderId, const LineRequest& request)
 {
     sdk::Transaction tx(_db);
     auto& session = tx.session();
     Poco::Int64 id = orderId;
     std::string status;
     Statement lock(session);
-    lock << std::string(kOrderStatus) + forUpdate(tx.dialect()), use(id), into(status);
+    lock << std::string(kOrderStatus) + sdk::sql::forUpdate(tx.dialect()), use(id), into(status);
     if (lock.execute() == 0 || status != toString(OrderStatus::Created))
         return std::nullopt;
     const std::string stamp = sdk::utcNow();
-    auto bought = takeStock(tx, orderId, line, 0, stamp);
-    if (auto* taken = std::get_if<OrderLine>(&bought)) {
-        insertLine(tx, *taken);
-        std::string updated = stamp;
-        session << kTouchOrder, use(updated), use(id), now;
-        tx.commit();
-    }
-    return bought;
+    const std::vector<LineRequest> requests{request};
+    auto bought = linesToBuy(session, orderId, requests, stamp);
+    if (auto* failure = std::get_if<LineFailure>(&bought))
+        return *failure;
+    auto& lines = std::get<std::vector<OrderLine>>(bought);
+    insertLines(tx, lines);
+    std::string updated = stamp;
+    session << kTouchOrder, use(updated), use(id), now;
+    if (takeStock(tx, requests, 1, stamp)) // last: see createOrder
+        return LineFailure{0, LineFailure::Reason::InsufficientStock};
+    tx.commit();
+    return lines.front();
 }
 
 MarketStore::RemoveResult SqlMarketStore::removeLine(std::int64_t orderId, std::int64_t lineId)
@@ -521,7 +516,7 @@ MarketStore::RemoveResult SqlMarketStore::removeLine(std::int64_t orderId, std::
     Poco::Int64 order = orderId, line = lineId;
     std::string status;
     Statement lock(session);
-    lock << std::string(kOrderStatus) + forUpdate(tx.dialect()), use(order), into(status);
+    lock << std::string(kOrderStatus) + sdk::sql::forUpdate(tx.dialect()), use(order), into(status);
     if (lock.execute() == 0)
         return RemoveResult::NoSuchLine;
     Poco::Int64 product = 0, quantity = 0;
@@ -533,8 +528,8 @@ MarketStore::RemoveResult SqlMarketStore::removeLine(std::int64_t orderId, std::
         return RemoveResult::NotCreated;
     session << kDeleteLine, use(line), now;
     std::string stamp = sdk::utcNow(), updated = stamp;
-    session << kReturnStock, use(quantity), use(stamp), use(product), now;
     session << kTouchOrder, use(updated), use(order), now;
+    session << kReturnStock, use(quantity), use(stamp), use(product), now; // the product row is locked last, up to the commit
     tx.commit();
     return RemoveResult::Removed;
 }
@@ -544,8 +539,8 @@ std::optional<Order> SqlMarketStore::findOrder(std::int64_t id)
     Poco::Data::Session session = _db.session();
     Statement st(session);
     Poco::Int64 orderId = id;
-    st << std::string(kOrderColumns) + "WHERE o.id = ?", use(orderId);
-    auto orders = readOrders(session, st);
+    st << std::string("SELECT ") + kOrderColumns + " FROM orders o WHERE o.id = ?", use(orderId);
+    auto orders = readAll(session, st, readOrders);
     if (orders.empty())
         return std::nullopt;
     return orders.front();
@@ -559,25 +554,16 @@ Slice<Order> SqlMarketStore::listOrders(const OrderQuery& query)
     case OrderScope::Kind::All:
         break;
     case OrderScope::Kind::Buyer:
-        f.clauses.push_back("o.user_id = " + std::to_string(query.scope.userId));
+        f.add("o.user_id = " + std::to_string(query.scope.userId));
         break;
     case OrderScope::Kind::Seller:
-        f.clauses.push_back("o.id IN (SELECT l.order_id FROM order_lines l JOIN store_members m ON m.store_id = l.store_id "
+        f.add("o.id IN (SELECT l.order_id FROM order_lines l JOIN store_members m ON m.store_id = l.store_id "
                             "WHERE m.user_id = " + std::to_string(query.scope.userId) + ")");
         break;
     }
-    if (query.status) {
-        f.clauses.push_back("o.status = ?");
-        f.binds.emplace_back(std::string(toString(*query.status)));
-    }
-    Slice<Order> slice;
-    slice.total = count(session, "FROM orders o " + f.where(), f);
-    Statement st(session);
-    st << std::string(kOrderColumns) + f.where() + " ORDER BY o.id LIMIT " + std::to_string(query.limit) + " OFFSET "
-              + std::to_string(query.offset);
-    f.apply(st);
-    slice.items = readOrders(session, st);
-    return slice;
+    if (query.status)
+        f.add("o.status = ?", std::string(toString(*query.status)));
+    return readPage<Order>(session, kOrderColumns, "orders o", f, f, query.limit, query.offset, readOrders);
 }
 
 bool SqlMarketStore::transition(std::int64_t orderId, OrderStatus from, OrderStatus to, const DispatchMessage& dispatchMessage)
@@ -598,14 +584,14 @@ bool SqlMarketStore::transition(std::int64_t orderId, OrderStatus from, OrderSta
     }
     if (to == OrderStatus::Dispatched) {
         Statement read(session);
-        read << std::string(kOrderColumns) + "WHERE o.id = ?", use(id);
-        auto orders = readOrders(session, read);
+        read << std::string("SELECT ") + kOrderColumns + " FROM orders o WHERE o.id = ?", use(id);
+        auto orders = readAll(session, read, readOrders);
         if (orders.empty() || orders.front().lines.empty())
             throw std::logic_error("dispatching order " + std::to_string(orderId) + " without lines");
         Statement origin(session);
         Poco::Int64 storeId = orders.front().lines.front().storeId;
-        origin << std::string(kStoreColumns) + "WHERE s.id = ?", use(storeId);
-        auto stores = readStores(session, origin);
+        origin << std::string("SELECT ") + kStoreColumns + " FROM stores s WHERE s.id = ?", use(storeId);
+        auto stores = readAll(session, origin, readStores);
         if (stores.empty())
             throw std::logic_error("order " + std::to_string(orderId) + " names store " + std::to_string(storeId) + " that does not exist");
         _outbox->append(tx, "ecommerce.order.dispatched", std::to_string(orderId), dispatchMessage(orders.front(), stores.front()));
@@ -626,7 +612,7 @@ WebhookOutcome SqlMarketStore::applyDeliveryEvent(const std::string& webhookId, 
     Poco::Int64 id = orderId.value_or(0);
     if (eventType == "delivery.status_changed") {
         Statement state(session);
-        state << std::string(kOrderDeliveryState) + forUpdate(tx.dialect()), use(id), into(status), into(lastSequence);
+        state << std::string(kOrderDeliveryState) + sdk::sql::forUpdate(tx.dialect()), use(id), into(status), into(lastSequence);
         outcome = orderId && state.execute() == 1 ? WebhookOutcome::Applied : WebhookOutcome::UnknownOrder;
     }
     const char* outcomeName = outcome == WebhookOutcome::Applied ? "applied"

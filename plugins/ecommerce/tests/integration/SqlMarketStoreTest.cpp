@@ -1,4 +1,5 @@
-// The ecommerce repository on both dialects: catalog, all-or-nothing orders, stock under
+// The ecommerce repository on both dialects: catalog, pages in id order with exact totals, orders
+// and lines answered from what was written, all-or-nothing orders, stock under
 // concurrency (also without deadlocks when orders name products in different orders),
 // cancellation, the dispatch outbox message (refused without an origin), delivery webhook
 // bookkeeping, and how the Marketplace maps a line that cannot be bought to 404/409.
@@ -100,6 +101,105 @@ public:
         CPPUNIT_ASSERT(!_store->findStore(a.id));
         CPPUNIT_ASSERT(!_store->findProduct(p.id));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->listProducts({std::nullopt, "", false, 50, 0}).total);
+    }
+
+    void pagesWalkLiveProductsInIdOrderWithExactTotals()
+    {
+        Store a = store("A"), b = store("B"), gone = store("Gone");
+        std::vector<std::int64_t> live, liveOfA;
+        for (int i = 0; i < 7; ++i) {
+            live.push_back(product(a.id, "a" + std::to_string(i), i % 2).id);
+            liveOfA.push_back(live.back());
+            product(gone.id, "g" + std::to_string(i), 1);
+            live.push_back(product(b.id, "b" + std::to_string(i), 1).id);
+        }
+        CPPUNIT_ASSERT(_store->deleteStore(gone.id));
+        CPPUNIT_ASSERT(_store->deleteProduct(live.back()));
+        live.pop_back();
+        std::vector<std::int64_t> seen;
+        for (std::int64_t offset = 0; offset < 16; offset += 4) {
+            auto page = _store->listProducts({std::nullopt, "", false, 4, offset});
+            CPPUNIT_ASSERT_EQUAL(std::int64_t(13), page.total);
+            for (const auto& p : page.items)
+                seen.push_back(p.id);
+        }
+        CPPUNIT_ASSERT(seen == live);
+        auto past = _store->listProducts({std::nullopt, "", false, 4, 100});
+        CPPUNIT_ASSERT(past.items.empty());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(13), past.total);
+        auto ofA = _store->listProducts({a.id, "", false, 2, 1});
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(7), ofA.total);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), ofA.items.size());
+        CPPUNIT_ASSERT_EQUAL(liveOfA[1], ofA.items[0].id);
+        CPPUNIT_ASSERT_EQUAL(liveOfA[2], ofA.items[1].id);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(9), _store->listProducts({std::nullopt, "", true, 1, 0}).total);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(3), _store->listProducts({a.id, "", true, 50, 0}).total);
+        auto ofGone = _store->listProducts({gone.id, "", false, 50, 0});
+        CPPUNIT_ASSERT(ofGone.items.empty());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), ofGone.total);
+
+        auto stores = _store->listStores({"", std::nullopt, 1, 1});
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), stores.total);
+        CPPUNIT_ASSERT_EQUAL(b.id, stores.items.at(0).id);
+        CPPUNIT_ASSERT(stores.items.at(0).usersIds == (std::vector<std::int64_t>{7, 8}));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), _store->listStores({"", std::nullopt, 1, 5}).total);
+        Order first = order(), second = order();
+        auto orders = _store->listOrders({{OrderScope::Kind::Buyer, 42}, OrderStatus::Created, 1, 1});
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), orders.total);
+        CPPUNIT_ASSERT_EQUAL(second.id, orders.items.at(0).id);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), _store->listOrders({{OrderScope::Kind::Buyer, 42}, std::nullopt, 1, 7}).total);
+        CPPUNIT_ASSERT(first.id < second.id);
+    }
+
+    static void assertSameLine(const OrderLine& stored, const OrderLine& returned)
+    {
+        CPPUNIT_ASSERT_EQUAL(stored.id, returned.id);
+        CPPUNIT_ASSERT_EQUAL(stored.orderId, returned.orderId);
+        CPPUNIT_ASSERT_EQUAL(stored.productId, returned.productId);
+        CPPUNIT_ASSERT_EQUAL(stored.storeId, returned.storeId);
+        CPPUNIT_ASSERT_EQUAL(stored.name, returned.name);
+        CPPUNIT_ASSERT_EQUAL(stored.quantity, returned.quantity);
+        CPPUNIT_ASSERT_EQUAL(stored.createdAt, returned.createdAt);
+    }
+
+    static void assertSameOrder(const Order& stored, const Order& returned)
+    {
+        CPPUNIT_ASSERT_EQUAL(stored.id, returned.id);
+        CPPUNIT_ASSERT(stored.status == returned.status);
+        CPPUNIT_ASSERT_EQUAL(stored.userId, returned.userId);
+        CPPUNIT_ASSERT_EQUAL(stored.buyerName, returned.buyerName);
+        CPPUNIT_ASSERT_EQUAL(stored.deliveryAddress, returned.deliveryAddress);
+        CPPUNIT_ASSERT(!stored.delivery && !returned.delivery);
+        CPPUNIT_ASSERT_EQUAL(stored.createdAt, returned.createdAt);
+        CPPUNIT_ASSERT_EQUAL(stored.updatedAt, returned.updatedAt);
+        CPPUNIT_ASSERT_EQUAL(stored.lines.size(), returned.lines.size());
+        for (std::size_t i = 0; i < stored.lines.size(); ++i)
+            assertSameLine(stored.lines[i], returned.lines[i]);
+    }
+
+    void writesReturnWhatIsStored()
+    {
+        // createOrder and addLine answer from the values they wrote, without reading them back.
+        Store s = store("S"), t = store("T");
+        Product p1 = product(s.id, "P1", 5), p2 = product(t.id, "P2", 5);
+        Order o;
+        o.userId = 42;
+        o.buyerName = "Ada";
+        o.deliveryAddress = "2 Home Lane";
+        Order made = std::get<Order>(_store->createOrder(o, {{p2.id, 2}, {p1.id, 1}, {p2.id, 1}}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(19), made.createdAt.size());
+        assertSameOrder(*_store->findOrder(made.id), made);
+        OrderLine line = std::get<OrderLine>(*_store->addLine(made.id, {p1.id, 3}));
+        auto stored = _store->findOrder(made.id);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), stored->lines.size());
+        assertSameLine(stored->lines.back(), line);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), stock(p1.id));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), stock(p2.id));
+        Order empty = order();
+        assertSameOrder(*_store->findOrder(empty.id), empty);
+        // A refused line leaves the order as it was.
+        CPPUNIT_ASSERT(std::holds_alternative<LineFailure>(*_store->addLine(made.id, {p1.id, 2})));
+        assertSameOrder(*_store->findOrder(made.id), *stored);
     }
 
     void ordersAreAllOrNothing()
@@ -349,6 +449,8 @@ private:
 #define MARKET_STORE_TESTS(Suite)                        \
     CPPUNIT_TEST_SUITE(Suite);                           \
     CPPUNIT_TEST(catalog);                               \
+    CPPUNIT_TEST(pagesWalkLiveProductsInIdOrderWithExactTotals); \
+    CPPUNIT_TEST(writesReturnWhatIsStored);              \
     CPPUNIT_TEST(ordersAreAllOrNothing);                 \
     CPPUNIT_TEST(concurrentBuyersNeverOversell);         \
     CPPUNIT_TEST(linesKeepRequestOrderAndTheFirstFailureIsNamed); \
