@@ -56,6 +56,10 @@ const char* const kSellableProducts =
 /// The stock rule: never below zero, checked by the database (affected rows 0 = not enough).
 const char* const kTakeStock =
     "UPDATE products SET quantity = quantity - ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL AND quantity >= ?";
+/// The same for several distinct products at once: {ids} is their id list, {amount} a CASE over id
+/// giving each one its quantity; affected rows fewer than products = some stock short.
+const char* const kTakeStocks = "UPDATE products SET quantity = quantity - {amount}, updated_at = ? WHERE id IN ({ids}) "
+                                "AND deleted_at IS NULL AND quantity >= {amount}";
 const char* const kReturnStock = "UPDATE products SET quantity = quantity + ?, updated_at = ? WHERE id = ?";
 
 const char* const kInsertOrder =
@@ -276,6 +280,88 @@ std::optional<std::size_t> takeStock(sdk::Transaction& tx, const std::vector<Lin
     return shortOf;
 }
 
+/// Replaces every `{name}` in `sql` by `value`.
+std::string substitute(std::string sql, const std::string& name, const std::string& value)
+{
+    const std::string key = "{" + name + "}";
+    for (auto at = sql.find(key); at != std::string::npos; at = sql.find(key, at + value.size()))
+        sql.replace(at, key.size(), value);
+    return sql;
+}
+
+/// Takes the stock of every request in one UPDATE (the products must be distinct): true when each
+/// product had enough, false when one or more were short (some rows may have changed: roll back).
+/// The rows are found through the primary key, which InnoDB walks in ascending id order, so they are
+/// locked in product id order as takeStock locks them; one statement instead of one per line.
+bool takeStockAtOnce(sdk::Transaction& tx, const std::vector<LineRequest>& requests, const std::string& stamp)
+{
+    std::string amount = "CASE id", ids;
+    for (const auto& r : requests) {
+        amount += " WHEN " + std::to_string(r.productId) + " THEN " + std::to_string(r.quantity);
+        ids += (ids.empty() ? "" : ", ") + std::to_string(r.productId);
+    }
+    amount += " END";
+    std::string updatedAt = stamp;
+    Statement take(tx.session());
+    take << substitute(substitute(kTakeStocks, "amount", amount), "ids", ids), use(updatedAt);
+    return take.execute() == requests.size();
+}
+
+bool distinctProducts(const std::vector<LineRequest>& requests)
+{
+    std::vector<std::int64_t> ids;
+    for (const auto& r : requests)
+        ids.push_back(r.productId);
+    std::sort(ids.begin(), ids.end());
+    return std::adjacent_find(ids.begin(), ids.end()) == ids.end();
+}
+
+enum class StockTaking { ByLine, AtOnce };
+
+/// One attempt at createOrder. AtOnce takes the stock of all lines in one statement and gives up
+/// (nullopt, rolled back) when any is short, leaving it to a ByLine attempt to name the line.
+std::optional<std::variant<Order, LineFailure>> buyOrder(sdk::Database& db, const Order& input, const std::vector<LineRequest>& requests,
+                                                         StockTaking taking)
+{
+    // Reads first, then the inserts, the stock last: product rows are locked from their UPDATE to the
+    // commit, so nothing else should run in between. The order returned is built from what was
+    // written (a re-read would return the same values and cost two statements).
+    sdk::Transaction tx(db);
+    auto& session = tx.session();
+    Order order = input;
+    order.status = OrderStatus::Created;
+    order.lines.clear();
+    order.delivery.reset();
+    order.createdAt = order.updatedAt = sdk::utcNow();
+
+    auto bought = linesToBuy(session, 0, requests, order.createdAt);
+    auto* unsellable = std::get_if<LineFailure>(&bought);
+    if (!unsellable) {
+        Poco::Int64 user = order.userId;
+        std::string buyer = order.buyerName, address = order.deliveryAddress, created = order.createdAt, updated = order.updatedAt;
+        session << kInsertOrder, use(user), use(buyer), use(address), use(created), use(updated), now;
+        order.id = sdk::lastInsertId(session, tx.dialect());
+        order.lines = std::move(std::get<std::vector<OrderLine>>(bought));
+        for (auto& line : order.lines)
+            line.orderId = order.id;
+        insertLines(tx, order.lines);
+    }
+    if (!unsellable && taking == StockTaking::AtOnce) {
+        if (!takeStockAtOnce(tx, requests, order.createdAt))
+            return std::nullopt;
+    } else {
+        // The request names its first failing line, whatever the reason: a line before an unsellable
+        // one may still be short of stock.
+        const std::size_t checked = unsellable ? unsellable->index : requests.size();
+        if (auto shortOf = takeStock(tx, requests, checked, order.createdAt))
+            return LineFailure{*shortOf, LineFailure::Reason::InsufficientStock}; // rolled back: nothing was bought
+        if (unsellable)
+            return *unsellable;
+    }
+    tx.commit();
+    return order;
+}
+
 } // namespace
 
 // ---------------------------------------------------------------- stores
@@ -450,38 +536,13 @@ bool SqlMarketStore::deleteProduct(std::int64_t id)
 
 std::variant<Order, LineFailure> SqlMarketStore::createOrder(const Order& input, const std::vector<LineRequest>& requests)
 {
-    // Reads first, then the inserts, the stock last: product rows are locked from their UPDATE to the
-    // commit, so nothing else should run in between. The order returned is built from what was
-    // written (a re-read would return the same values and cost two statements).
-    sdk::Transaction tx(_db);
-    auto& session = tx.session();
-    Order order = input;
-    order.status = OrderStatus::Created;
-    order.lines.clear();
-    order.delivery.reset();
-    order.createdAt = order.updatedAt = sdk::utcNow();
-
-    auto bought = linesToBuy(session, 0, requests, order.createdAt);
-    auto* unsellable = std::get_if<LineFailure>(&bought);
-    if (!unsellable) {
-        Poco::Int64 user = order.userId;
-        std::string buyer = order.buyerName, address = order.deliveryAddress, created = order.createdAt, updated = order.updatedAt;
-        session << kInsertOrder, use(user), use(buyer), use(address), use(created), use(updated), now;
-        order.id = sdk::lastInsertId(session, tx.dialect());
-        order.lines = std::move(std::get<std::vector<OrderLine>>(bought));
-        for (auto& line : order.lines)
-            line.orderId = order.id;
-        insertLines(tx, order.lines);
-    }
-    // The request names its first failing line, whatever the reason: a line before an unsellable one
-    // may still be short of stock.
-    const std::size_t checked = unsellable ? unsellable->index : requests.size();
-    if (auto shortOf = takeStock(tx, requests, checked, order.createdAt))
-        return LineFailure{*shortOf, LineFailure::Reason::InsufficientStock}; // rolled back: nothing was bought
-    if (unsellable)
-        return *unsellable;
-    tx.commit();
-    return order;
+    // Several distinct products: their stock in one statement. When some is short, that attempt is
+    // rolled back and the order bought again line by line, which names the first line short of stock
+    // (or succeeds, if stock came back in between: either way all lines or none).
+    if (requests.size() > 1 && distinctProducts(requests))
+        if (auto result = buyOrder(_db, input, requests, StockTaking::AtOnce))
+            return *result;
+    return *buyOrder(_db, input, requests, StockTaking::ByLine);
 }
 
 std::optional<std::variant<OrderLine, LineFailure>> SqlMarketStore::addLine(std::int64_t orderId, const LineRequest& request)
