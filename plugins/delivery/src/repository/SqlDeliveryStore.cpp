@@ -50,11 +50,18 @@ const char* const kSubscriptionsOfClients =
 const char* const kOpenTick = "SELECT id FROM delivery_ticks WHERE finished_at IS NULL ORDER BY id DESC LIMIT 1";
 const char* const kInsertTick = "INSERT INTO delivery_ticks (started_at, moved) VALUES (?, 0)";
 const char* const kFinishTick = "UPDATE delivery_ticks SET finished_at = ?, moved = moved + ? WHERE id = ?";
-/// Active deliveries the tick has not moved yet, in id order.
-const char* const kTickCandidates =
-    "SELECT id, status, sequence, tracking_number, foreign_order_id, client_id FROM deliveries "
-    "WHERE id > ? AND last_tick < ? AND status IN ('READY_FOR_PICK_UP', 'IN_ORIGIN', 'IN_ROUTE_OF_DELIVERY', 'NOT_DELIVERED') "
-    "ORDER BY id LIMIT ?";
+/// Active deliveries (domain/StatusMachine's activeStatuses) the tick has not moved yet, in id order.
+const std::string& tickCandidates()
+{
+    static const std::string sql = [] {
+        std::string statuses;
+        for (DeliveryStatus s : activeStatuses())
+            statuses += (statuses.empty() ? "'" : ", '") + std::string(toString(s)) + "'";
+        return "SELECT id, status, sequence, tracking_number, foreign_order_id, client_id FROM deliveries "
+               "WHERE id > ? AND last_tick < ? AND status IN (" + statuses + ") ORDER BY id LIMIT ?";
+    }();
+    return sql;
+}
 const char* const kTickMove = "UPDATE deliveries SET status = ?, sequence = sequence + 1, last_tick = ?, updated_at = ? WHERE id IN (";
 
 const char* const kInsertSubscription =
@@ -428,7 +435,7 @@ TickBatch SqlDeliveryStore::moveBatch(std::int64_t tick, std::int64_t afterId, s
     auto& session = tx.session();
     Statement select(session);
     Poco::Int64 after = afterId, tickId = tick, n = static_cast<Poco::Int64>(limit);
-    select << std::string(kTickCandidates) + sql::forUpdate(tx.dialect()), use(after), use(tickId), use(n);
+    select << tickCandidates() + sql::forUpdate(tx.dialect()), use(after), use(tickId), use(n);
     select.execute();
     RecordSet rs(select);
 
