@@ -76,6 +76,12 @@ void MetricsRegistry::gauge(const std::string& name, const std::string& help, st
     _gauges[name] = Gauge{help, std::move(read)};
 }
 
+void MetricsRegistry::gaugeFamily(const std::string& name, const std::string& help, std::function<std::vector<Sample>()> read)
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _gaugeFamilies[name] = GaugeFamily{help, std::move(read)};
+}
+
 void MetricsRegistry::observeRequest(const std::string& method, const std::string& route, int status, double seconds)
 {
     std::string key;
@@ -130,6 +136,17 @@ std::string MetricsRegistry::render() const
             value = std::nan("");
         }
         out << "# HELP " << name << ' ' << g.help << '\n' << "# TYPE " << name << " gauge\n" << name << ' ' << formatDouble(value) << '\n';
+    }
+    for (const auto& [name, family] : _gaugeFamilies) {
+        std::vector<Sample> samples;
+        try {
+            samples = family.read();
+        } catch (...) {
+            continue;
+        }
+        out << "# HELP " << name << ' ' << family.help << '\n' << "# TYPE " << name << " gauge\n";
+        for (const auto& sample : samples)
+            out << name << (sample.labels.empty() ? "" : "{" + sample.labels + "}") << ' ' << formatDouble(sample.value) << '\n';
     }
     return out.str();
 }

@@ -34,6 +34,7 @@ class MetricsRegistry final : public sdk::Metrics {
 public:
     sdk::Counter& counter(const std::string& name, const std::string& help, const std::string& labels) override;
     void gauge(const std::string& name, const std::string& help, std::function<double()> read) override;
+    void gaugeFamily(const std::string& name, const std::string& help, std::function<std::vector<Sample>()> read) override;
 
     /// Records one finished request. `route` is the matched pattern, or "unmatched".
     void observeRequest(const std::string& method, const std::string& route, int status, double seconds);
@@ -54,6 +55,11 @@ private:
     mutable std::mutex _mutex;
     std::map<std::string, CounterFamily> _counters;
     std::map<std::string, Gauge> _gauges;
+    struct GaugeFamily {
+        std::string help;
+        std::function<std::vector<Sample>()> read;
+    };
+    std::map<std::string, GaugeFamily> _gaugeFamilies;
     std::map<std::string, std::unique_ptr<RequestSeries>> _requests; ///< key: rendered label set
 };
 

@@ -83,6 +83,11 @@ std::vector<LoadedPlugin*> PluginLoader::startOrder()
                 throw StartupError("plugin '" + p->info.name + "' needs plugin '" + dep + "': add it to plugins.load");
             visit(it->second);
         }
+        for (const auto& dep : p->info.optionalDependencies) {
+            auto it = byName.find(dep);
+            if (it != byName.end())
+                visit(it->second);
+        }
         visiting.erase(p->info.name);
         done.insert(p->info.name);
         order.push_back(p);

@@ -14,12 +14,9 @@ namespace mercato::host {
 namespace {
 
 const char* const kInsert =
-    "INSERT INTO mercato_outbox (topic, msg_key, payload, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, 0, ?, ?)";
+    "INSERT INTO mercato_outbox (topic, msg_key, payload, attempts, next_attempt_at, created_at, unique_key) VALUES (?, ?, ?, 0, ?, ?, ?)";
 const char* const kSelectColumns =
-    "SELECT id, topic, msg_key, payload, attempts, created_at, last_error, done_at FROM mercato_outbox ";
-const char* const kMarkDone = "UPDATE mercato_outbox SET done_at = ? WHERE id = ?";
-const char* const kMarkFailed =
-    "UPDATE mercato_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ? AND done_at IS NULL";
+    "SELECT id, topic, msg_key, payload, attempts, created_at, last_error, done_at, state FROM mercato_outbox ";
 
 std::vector<sdk::OutboxMessage> readMessages(Poco::Data::Statement& select)
 {
@@ -36,25 +33,47 @@ std::vector<sdk::OutboxMessage> readMessages(Poco::Data::Statement& select)
         m.createdAt = rows.value(5, i).convert<std::string>();
         m.lastError = rows.value(6, i).isEmpty() ? "" : rows.value(6, i).convert<std::string>();
         m.done = !rows.value(7, i).isEmpty();
+        m.state = rows.value(8, i).convert<std::string>();
+        if (m.state == "ready" && m.attempts > 0)
+            m.state = "retrying";
         messages.push_back(std::move(m));
     }
     return messages;
 }
 
-void checkMessage(const std::string& topic, const std::string& key)
+void checkMessage(const std::string& topic, const std::string& key, const std::string& payload,
+                  const std::string& uniqueKey = "")
 {
-    if (topic.empty() || topic.size() > 100 || key.size() > 255)
-        throw std::invalid_argument("Outbox::append: topic must have 1-100 characters and key at most 255");
+    if (topic.empty() || topic.size() > 100 || key.size() > 255 || uniqueKey.size() > 255)
+        throw std::invalid_argument("Outbox::append: topic must have 1-100 characters, key and unique key at most 255");
+    if (payload.size() > sdk::Outbox::kMaxPayloadBytes)
+        throw std::invalid_argument("Outbox::append: a payload has at most 65,535 bytes (got " + std::to_string(payload.size())
+                                    + "); append a reference instead of the document");
 }
 
 } // namespace
 
 std::int64_t SqlOutbox::append(sdk::Transaction& tx, const std::string& topic, const std::string& key, const std::string& payload)
 {
-    checkMessage(topic, key);
+    return *enqueue(tx, {topic, key, payload, ""});
+}
+
+std::optional<std::int64_t> SqlOutbox::enqueue(sdk::Transaction& tx, const sdk::OutboxDraft& draft)
+{
+    checkMessage(draft.topic, draft.key, draft.payload, draft.uniqueKey);
     const std::string stamp = sdk::utcNow();
-    std::string t = topic, k = key, p = payload, dueAt = stamp, created = stamp;
-    tx.session() << kInsert, use(t), use(k), use(p), use(dueAt), use(created), now;
+    std::string t = draft.topic, k = draft.key, p = draft.payload, dueAt = stamp, created = stamp;
+    Poco::Nullable<std::string> unique;
+    if (!draft.uniqueKey.empty())
+        unique = draft.uniqueKey;
+    try {
+        tx.session() << kInsert, use(t), use(k), use(p), use(dueAt), use(created), use(unique), now;
+    } catch (const std::exception& e) {
+        // Both dialects undo only the failed statement: the caller's transaction goes on.
+        if (!draft.uniqueKey.empty() && sdk::isUniqueViolation(e))
+            return std::nullopt;
+        throw;
+    }
     return sdk::lastInsertId(tx.session(), tx.dialect());
 }
 
@@ -68,7 +87,7 @@ void SqlOutbox::appendAll(sdk::Transaction& tx, const std::vector<sdk::OutboxDra
         std::string sql = "INSERT INTO mercato_outbox (topic, msg_key, payload, attempts, next_attempt_at, created_at) VALUES ";
         Poco::Data::Statement insert(tx.session());
         for (std::size_t i = start; i < end; ++i) {
-            checkMessage(messages[i].topic, messages[i].key);
+            checkMessage(messages[i].topic, messages[i].key, messages[i].payload);
             sql += i == start ? "(?, ?, ?, 0, ?, ?)" : ", (?, ?, ?, 0, ?, ?)";
         }
         insert << sql;
@@ -83,17 +102,6 @@ void SqlOutbox::appendAll(sdk::Transaction& tx, const std::vector<sdk::OutboxDra
     }
 }
 
-std::vector<sdk::OutboxMessage> SqlOutbox::due(const std::string& topic, std::size_t limit)
-{
-    Poco::Data::Session session = _db.session();
-    std::string t = topic, stamp = sdk::utcNow();
-    auto n = static_cast<Poco::Int64>(limit);
-    Poco::Data::Statement select(session);
-    select << std::string(kSelectColumns) + "WHERE topic = ? AND done_at IS NULL AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-        use(t), use(stamp), use(n);
-    return readMessages(select);
-}
-
 std::vector<sdk::OutboxMessage> SqlOutbox::find(const std::string& topic, const std::string& key)
 {
     Poco::Data::Session session = _db.session();
@@ -101,22 +109,6 @@ std::vector<sdk::OutboxMessage> SqlOutbox::find(const std::string& topic, const 
     Poco::Data::Statement select(session);
     select << std::string(kSelectColumns) + "WHERE topic = ? AND msg_key = ? ORDER BY id", use(t), use(k);
     return readMessages(select);
-}
-
-void SqlOutbox::markDone(std::int64_t id)
-{
-    Poco::Data::Session session = _db.session();
-    std::string stamp = sdk::utcNow();
-    Poco::Int64 i = id;
-    session << kMarkDone, use(stamp), use(i), now;
-}
-
-void SqlOutbox::markFailed(std::int64_t id, const std::string& error, std::int64_t retryInSeconds)
-{
-    Poco::Data::Session session = _db.session();
-    std::string e = error.substr(0, 1000), next = sdk::utcFromNow(retryInSeconds);
-    Poco::Int64 i = id;
-    session << kMarkFailed, use(e), use(next), use(i), now;
 }
 
 } // namespace mercato::host

@@ -51,8 +51,10 @@ void runPlain(Poco::Data::Session& session, const std::string& sql)
 
 } // namespace
 
-Transaction::Transaction(Database& db) : _session(db.session()), _dialect(db.dialect())
+Transaction::Transaction(Database& db, Isolation isolation) : _session(db.session()), _dialect(db.dialect())
 {
+    if (isolation == Isolation::ReadCommitted && _dialect == Dialect::MySQL)
+        runPlain(_session, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED"); // the next transaction only
     // Plain SQL on both dialects, not Session::begin(): POCO 1.11's MySQL session turns autocommit
     // off in begin() and never back on, so every later read on that pooled connection would run in
     // an implicit transaction that is never committed (stale snapshots, held locks).

@@ -1,9 +1,11 @@
 #include "mercato/sdk/Json.h"
 
+#include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/JSONString.h>
 
 #include <sstream>
+#include <stdexcept>
 #include <typeinfo>
 
 namespace mercato::sdk {
@@ -94,6 +96,20 @@ JsonObject makeObject()
 JsonArray makeArray()
 {
     return new Poco::JSON::Array();
+}
+
+JsonObject parseObject(const std::string& text)
+{
+    Poco::Dynamic::Var parsed;
+    try {
+        Poco::JSON::Parser parser;
+        parsed = parser.parse(text);
+    } catch (const Poco::Exception& e) {
+        throw std::invalid_argument("malformed JSON: " + e.displayText());
+    }
+    if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
+        throw std::invalid_argument("the JSON value is not an object");
+    return parsed.extract<Poco::JSON::Object::Ptr>();
 }
 
 std::string toJson(const Poco::Dynamic::Var& value)

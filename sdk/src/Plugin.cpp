@@ -3,8 +3,10 @@
 #include "mercato/sdk/Cli.h"
 #include "mercato/sdk/Config.h"
 #include "mercato/sdk/Database.h"
+#include "mercato/sdk/Jobs.h"
 #include "mercato/sdk/Metrics.h"
 #include "mercato/sdk/Outbox.h"
+#include "mercato/sdk/PeriodicTasks.h"
 #include "mercato/sdk/Plugin.h"
 #include "mercato/sdk/PluginContext.h"
 #include "mercato/sdk/Request.h"
@@ -26,6 +28,8 @@ Config::~Config() = default;
 Database::~Database() = default;
 Request::~Request() = default;
 Outbox::~Outbox() = default;
+Jobs::~Jobs() = default;
+PeriodicTasks::~PeriodicTasks() = default;
 
 void Outbox::appendAll(Transaction& tx, const std::vector<OutboxDraft>& messages)
 {

@@ -3,6 +3,8 @@
 #include "HostProcess.h"
 #include "HttpTestClient.h"
 
+#include "mercato/sdk/Version.h"
+
 #include <Poco/Base64Encoder.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
@@ -297,7 +299,7 @@ public:
         auto list = r.json->getArray("data");
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), list->size());
         CPPUNIT_ASSERT_EQUAL(std::string("accounts"), list->getObject(0)->getValue<std::string>("name"));
-        CPPUNIT_ASSERT_EQUAL(std::string("1.0.0"), list->getObject(0)->getValue<std::string>("sdk_version"));
+        CPPUNIT_ASSERT_EQUAL(std::string(MERCATO_SDK_VERSION_STRING), list->getObject(0)->getValue<std::string>("sdk_version"));
     }
 
     void metricsArePrometheusText()

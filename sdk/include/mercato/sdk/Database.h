@@ -45,7 +45,11 @@ public:
 /// instead of failing on lock upgrade.
 class MERCATO_SDK_API Transaction {
 public:
-    explicit Transaction(Database& db);
+    /// `ReadCommitted` (MariaDB only; SQLite transactions are serialisable): each statement sees
+    /// what is committed when it runs and locking reads take no gap locks, the isolation queue
+    /// claims (`SELECT … FOR UPDATE SKIP LOCKED`) need so they never block concurrent appends.
+    enum class Isolation { Default, ReadCommitted };
+    explicit Transaction(Database& db, Isolation isolation = Isolation::Default);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;

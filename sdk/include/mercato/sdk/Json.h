@@ -27,6 +27,10 @@ MERCATO_SDK_API std::optional<std::int64_t> optionalInt(const JsonObject& object
 /// The member `key` (an array of integers) as a vector, or nullopt when absent or null.
 MERCATO_SDK_API std::optional<std::vector<std::int64_t>> optionalIntArray(const JsonObject& object, const std::string& key);
 
+/// Parses JSON text that must be an object (a job payload, another service's answer). Throws
+/// std::invalid_argument with the parser's reason for malformed text or a non-object value.
+MERCATO_SDK_API JsonObject parseObject(const std::string& text);
+
 /// Compact JSON text of any JSON value.
 MERCATO_SDK_API std::string toJson(const Poco::Dynamic::Var& value);
 

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace mercato::sdk {
 
@@ -27,6 +28,14 @@ public:
     virtual Counter& counter(const std::string& name, const std::string& help, const std::string& labels = "") = 0;
     /// A value read when /metrics is scraped (queue depth, pool use). `read` must be thread-safe.
     virtual void gauge(const std::string& name, const std::string& help, std::function<double()> read) = 0;
+    /// One sample of a labelled gauge family, e.g. `{"type=\"delivery.webhook\",state=\"ready\"", 3}`.
+    struct Sample {
+        std::string labels;
+        double value = 0;
+    };
+    /// A gauge family whose label sets are known only when scraped (jobs by type and state).
+    /// `read` must be thread-safe; an exception leaves the family out of that scrape.
+    virtual void gaugeFamily(const std::string& name, const std::string& help, std::function<std::vector<Sample>()> read) = 0;
 };
 
 } // namespace mercato::sdk

@@ -17,6 +17,9 @@ struct PluginInfo {
     std::vector<std::string> dependencies;
     std::vector<ConfigKey> configKeys;
     std::string description;
+    /// Plugins started before this one *when they are loaded* (e.g. "scheduler", whose services
+    /// a plugin uses only where present). Unlike `dependencies`, a missing one is no error.
+    std::vector<std::string> optionalDependencies{};
 };
 
 /// A loadable service. The host loads `<plugins.dir>/<name>.so`, checks its ABI version, creates the

@@ -3,15 +3,15 @@
 
 /// SDK release (semantic versioning of the public headers).
 #define MERCATO_SDK_VERSION_MAJOR 1
-#define MERCATO_SDK_VERSION_MINOR 0
+#define MERCATO_SDK_VERSION_MINOR 1
 #define MERCATO_SDK_VERSION_PATCH 0
-#define MERCATO_SDK_VERSION_STRING "1.0.0"
+#define MERCATO_SDK_VERSION_STRING "1.1.0"
 
 /// Binary generation of the plugin interface. The host refuses a plugin whose
 /// `mercato_plugin_abi_version()` differs, before calling anything else in it. Bump it whenever a
 /// change to a public header would break an already compiled plugin (a new virtual method, a changed
 /// class layout, a removed function).
-#define MERCATO_SDK_ABI_VERSION 1
+#define MERCATO_SDK_ABI_VERSION 2
 
 namespace mercato::sdk {
 

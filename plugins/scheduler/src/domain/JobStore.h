@@ -1,0 +1,68 @@
+#pragma once
+// What the job runner needs from storage: the host's outbox table seen as a job queue. Every
+// method is one transaction in the implementation (repository/SqlJobStore). Times are Unix seconds.
+#include "mercato/sdk/Jobs.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mercato::scheduler {
+
+/// A job as an admin sees it (GET /admin/jobs).
+struct JobRow {
+    std::int64_t id = 0;
+    std::string type, key, state; ///< state: ready, running, retrying, done, dead
+    int attempts = 0, rescues = 0;
+    std::string lastError, createdAt, nextAttemptAt, claimedBy, leaseUntil, doneAt, deadAt;
+};
+
+struct JobListQuery {
+    std::optional<std::string> state; ///< ready, running, retrying, done or dead
+    std::optional<std::string> type;
+    std::int64_t limit = 50, offset = 0;
+};
+
+/// How many jobs of a type are in a state (for /metrics), and the oldest ready one's age.
+struct JobCount {
+    std::string type, state;
+    std::int64_t count = 0;
+};
+
+/// A claimed job with what the runner needs besides the handler's view.
+struct Claimed {
+    sdk::Job job;
+    std::string token;        ///< the claim: completing requires it (a rescued job's old worker cannot)
+    std::int64_t ageBase = 0; ///< Unix seconds the retry policy measures age from
+};
+
+class JobStore {
+public:
+    virtual ~JobStore() = default;
+    /// Claims up to `limit` due ready jobs of `types` (oldest first) for `token`, leased until
+    /// now + `leaseSeconds`. A job of an `ordered` type is due only when no earlier job of its type
+    /// and key is ready or running.
+    virtual std::vector<Claimed> claim(const std::vector<std::string>& types, const std::vector<std::string>& ordered,
+                                       std::size_t limit, const std::string& token, std::int64_t now,
+                                       std::int64_t leaseSeconds) = 0;
+    /// Ends a claimed job; each returns false when the claim is no longer `token`'s (its lease
+    /// expired and it was rescued), and then changes nothing.
+    virtual bool complete(std::int64_t id, const std::string& token, std::int64_t now) = 0;
+    virtual bool retryLater(std::int64_t id, const std::string& token, const std::string& error, std::int64_t at) = 0;
+    virtual bool kill(std::int64_t id, const std::string& token, const std::string& error, std::int64_t now) = 0;
+    /// Back to ready at `at` without counting an attempt.
+    virtual bool release(std::int64_t id, const std::string& token, std::int64_t at) = 0;
+    /// Running jobs whose lease ended before `now` go back to ready (rescue counted), or are dead
+    /// once rescued `maxRescues` times (a job that kills its worker every time). Returns how many.
+    virtual std::size_t rescueExpired(std::int64_t now, int maxRescues) = 0;
+    virtual std::vector<JobRow> list(const JobListQuery& query, std::int64_t& total) = 0;
+    virtual std::optional<JobRow> find(std::int64_t id) = 0;
+    /// A dead job back to ready now, attempts reset; false when it is not dead.
+    virtual bool requeue(std::int64_t id, std::int64_t now) = 0;
+    virtual std::vector<JobCount> counts() = 0;
+    /// Created-at of the oldest due ready job (Unix seconds), 0 when none.
+    virtual std::int64_t oldestReady(std::int64_t now) = 0;
+};
+
+} // namespace mercato::scheduler

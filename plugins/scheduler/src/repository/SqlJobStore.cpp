@@ -1,0 +1,287 @@
+#include "repository/SqlJobStore.h"
+
+#include "domain/Clock.h"
+
+#include "mercato/sdk/Sql.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+
+using namespace Poco::Data::Keywords;
+using Poco::Data::RecordSet;
+using Poco::Data::Statement;
+
+namespace mercato::scheduler {
+
+namespace {
+
+/// Due ready jobs in the order of the claim index (state, next_attempt_at, id): the range scan
+/// stops after LIMIT rows and never touches jobs that are not due. An ordered type's job waits
+/// while an earlier job of its key is ready or running (a dead one no longer holds it back).
+const char* const kClaimCandidates =
+    "SELECT j.id FROM mercato_outbox j WHERE j.state = 'ready' AND j.next_attempt_at <= ? AND j.topic IN ({types}) "
+    "AND (j.topic NOT IN ({ordered}) OR NOT EXISTS (SELECT 1 FROM mercato_outbox e WHERE e.topic = j.topic "
+    "AND e.msg_key = j.msg_key AND e.state IN ('ready', 'running') AND e.id < j.id)) "
+    "ORDER BY j.next_attempt_at, j.id LIMIT ?";
+const char* const kClaimUpdate = "UPDATE mercato_outbox SET state = 'running', claimed_by = ?, lease_until = ? WHERE id IN ({ids})";
+const char* const kClaimedRows =
+    "SELECT id, topic, msg_key, payload, attempts, created_at, COALESCE(requeued_at, created_at) FROM mercato_outbox "
+    "WHERE id IN ({ids}) ORDER BY id";
+const char* const kComplete =
+    "UPDATE mercato_outbox SET state = 'done', done_at = ?, claimed_by = NULL, lease_until = NULL "
+    "WHERE id = ? AND claimed_by = ? AND state = 'running'";
+const char* const kRetry =
+    "UPDATE mercato_outbox SET state = 'ready', attempts = attempts + 1, last_error = ?, next_attempt_at = ?, "
+    "claimed_by = NULL, lease_until = NULL WHERE id = ? AND claimed_by = ? AND state = 'running'";
+const char* const kKill =
+    "UPDATE mercato_outbox SET state = 'dead', attempts = attempts + 1, last_error = ?, dead_at = ?, "
+    "claimed_by = NULL, lease_until = NULL WHERE id = ? AND claimed_by = ? AND state = 'running'";
+const char* const kRelease =
+    "UPDATE mercato_outbox SET state = 'ready', next_attempt_at = ?, claimed_by = NULL, lease_until = NULL "
+    "WHERE id = ? AND claimed_by = ? AND state = 'running'";
+const char* const kKillPoison =
+    "UPDATE mercato_outbox SET state = 'dead', dead_at = ?, rescues = rescues + 1, claimed_by = NULL, lease_until = NULL, "
+    "last_error = 'its worker stopped before finishing it every time it ran (lease expired); dead after repeated rescues' "
+    "WHERE state = 'running' AND lease_until < ? AND rescues + 1 >= ?";
+const char* const kRescue =
+    "UPDATE mercato_outbox SET state = 'ready', rescues = rescues + 1, claimed_by = NULL, lease_until = NULL, "
+    "last_error = 'lease expired: its worker stopped or died before finishing it' WHERE state = 'running' AND lease_until < ?";
+const char* const kRowColumns =
+    "SELECT id, topic, msg_key, state, attempts, rescues, last_error, created_at, next_attempt_at, claimed_by, lease_until, "
+    "done_at, dead_at FROM mercato_outbox ";
+const char* const kRequeue =
+    "UPDATE mercato_outbox SET state = 'ready', attempts = 0, next_attempt_at = ?, requeued_at = ?, dead_at = NULL "
+    "WHERE id = ? AND state = 'dead'";
+const char* const kCounts =
+    "SELECT topic, CASE WHEN state = 'ready' AND attempts > 0 THEN 'retrying' ELSE state END AS s, COUNT(*) "
+    "FROM mercato_outbox WHERE state IN ('ready', 'running', 'dead') GROUP BY topic, s ORDER BY topic, s";
+const char* const kOldestReady = "SELECT MIN(created_at) FROM mercato_outbox WHERE state = 'ready' AND next_attempt_at <= ?";
+
+std::string replaced(std::string text, const std::string& placeholder, const std::string& value)
+{
+    for (auto pos = text.find(placeholder); pos != std::string::npos; pos = text.find(placeholder, pos + value.size()))
+        text.replace(pos, placeholder.size(), value);
+    return text;
+}
+
+std::string quotedList(const std::vector<std::string>& names)
+{
+    // Placeholders, bound below; an empty list is a list no topic matches.
+    return names.empty() ? std::string("''") : sdk::sql::placeholders(names.size());
+}
+
+bool changedOne(Statement& st)
+{
+    return st.execute() == 1;
+}
+
+JobRow readRow(RecordSet& rs, std::size_t i)
+{
+    using sdk::sql::integer;
+    using sdk::sql::text;
+    JobRow r;
+    r.id = integer(rs, 0, i);
+    r.type = text(rs, 1, i);
+    r.key = text(rs, 2, i);
+    r.state = text(rs, 3, i);
+    r.attempts = static_cast<int>(integer(rs, 4, i));
+    r.rescues = static_cast<int>(integer(rs, 5, i));
+    r.lastError = text(rs, 6, i);
+    r.createdAt = text(rs, 7, i);
+    r.nextAttemptAt = text(rs, 8, i);
+    r.claimedBy = text(rs, 9, i);
+    r.leaseUntil = text(rs, 10, i);
+    r.doneAt = text(rs, 11, i);
+    r.deadAt = text(rs, 12, i);
+    if (r.state == "ready" && r.attempts > 0)
+        r.state = "retrying";
+    return r;
+}
+
+} // namespace
+
+std::vector<Claimed> SqlJobStore::claim(const std::vector<std::string>& types, const std::vector<std::string>& ordered,
+                                        std::size_t limit, const std::string& token, std::int64_t now, std::int64_t leaseSeconds)
+{
+    std::vector<Claimed> claimed;
+    if (types.empty() || limit == 0)
+        return claimed;
+    sdk::Transaction tx(_db, sdk::Transaction::Isolation::ReadCommitted);
+    auto& session = tx.session();
+    std::string sql = replaced(replaced(kClaimCandidates, "{types}", quotedList(types)), "{ordered}", quotedList(ordered));
+    if (tx.dialect() == sdk::Dialect::MySQL)
+        sql += " FOR UPDATE SKIP LOCKED";
+    Statement candidates(session);
+    candidates << sql;
+    candidates.addBind(Poco::Data::Keywords::bind(utcText(now)));
+    for (const auto& t : types)
+        candidates.addBind(Poco::Data::Keywords::bind(t));
+    for (const auto& t : ordered)
+        candidates.addBind(Poco::Data::Keywords::bind(t));
+    candidates.addBind(Poco::Data::Keywords::bind(static_cast<Poco::Int64>(limit)));
+    candidates.execute();
+    RecordSet ids(candidates);
+    std::vector<std::int64_t> chosen;
+    for (std::size_t i = 0; i < ids.rowCount(); ++i)
+        chosen.push_back(sdk::sql::integer(ids, 0, i));
+    if (chosen.empty()) {
+        tx.commit();
+        return claimed;
+    }
+    const std::string list = sdk::sql::idList(chosen);
+    std::string holder = token, leaseUntil = utcText(now + leaseSeconds);
+    session << replaced(kClaimUpdate, "{ids}", list), use(holder), use(leaseUntil), now;
+    Statement rows(session);
+    rows << replaced(kClaimedRows, "{ids}", list);
+    rows.execute();
+    RecordSet rs(rows);
+    for (std::size_t i = 0; i < rs.rowCount(); ++i) {
+        Claimed c;
+        c.job.id = sdk::sql::integer(rs, 0, i);
+        c.job.type = sdk::sql::text(rs, 1, i);
+        c.job.key = sdk::sql::text(rs, 2, i);
+        c.job.payload = sdk::sql::text(rs, 3, i);
+        c.job.attempt = static_cast<int>(sdk::sql::integer(rs, 4, i)) + 1;
+        c.job.createdAt = sdk::sql::text(rs, 5, i);
+        c.ageBase = unixSeconds(sdk::sql::text(rs, 6, i));
+        c.token = token;
+        claimed.push_back(std::move(c));
+    }
+    tx.commit();
+    return claimed;
+}
+
+bool SqlJobStore::complete(std::int64_t id, const std::string& token, std::int64_t now)
+{
+    Poco::Data::Session session = _db.session();
+    std::string stamp = utcText(now), holder = token;
+    Poco::Int64 i = id;
+    Statement st(session);
+    st << kComplete, use(stamp), use(i), use(holder);
+    return changedOne(st);
+}
+
+bool SqlJobStore::retryLater(std::int64_t id, const std::string& token, const std::string& error, std::int64_t at)
+{
+    Poco::Data::Session session = _db.session();
+    std::string e = error.substr(0, 1000), next = utcText(at), holder = token;
+    Poco::Int64 i = id;
+    Statement st(session);
+    st << kRetry, use(e), use(next), use(i), use(holder);
+    return changedOne(st);
+}
+
+bool SqlJobStore::kill(std::int64_t id, const std::string& token, const std::string& error, std::int64_t now)
+{
+    Poco::Data::Session session = _db.session();
+    std::string e = error.substr(0, 1000), stamp = utcText(now), holder = token;
+    Poco::Int64 i = id;
+    Statement st(session);
+    st << kKill, use(e), use(stamp), use(i), use(holder);
+    return changedOne(st);
+}
+
+bool SqlJobStore::release(std::int64_t id, const std::string& token, std::int64_t at)
+{
+    Poco::Data::Session session = _db.session();
+    std::string next = utcText(at), holder = token;
+    Poco::Int64 i = id;
+    Statement st(session);
+    st << kRelease, use(next), use(i), use(holder);
+    return changedOne(st);
+}
+
+std::size_t SqlJobStore::rescueExpired(std::int64_t now, int maxRescues)
+{
+    sdk::Transaction tx(_db);
+    auto& session = tx.session();
+    std::string stamp = utcText(now), stamp2 = stamp, stamp3 = stamp;
+    Poco::Int32 max = maxRescues;
+    Statement poison(session);
+    poison << kKillPoison, use(stamp), use(stamp2), use(max);
+    std::size_t n = poison.execute();
+    Statement rescue(session);
+    rescue << kRescue, use(stamp3);
+    n += rescue.execute();
+    tx.commit();
+    return n;
+}
+
+std::vector<JobRow> SqlJobStore::list(const JobListQuery& query, std::int64_t& total)
+{
+    Poco::Data::Session session = _db.session();
+    sdk::sql::Filter f;
+    if (query.state) {
+        if (*query.state == "retrying")
+            f.add("state = 'ready' AND attempts > 0");
+        else if (*query.state == "ready")
+            f.add("state = 'ready' AND attempts = 0");
+        else
+            f.add("state = ?", *query.state);
+    }
+    if (query.type)
+        f.add("topic = ?", *query.type);
+    total = sdk::sql::count(session, "FROM mercato_outbox " + f.where(), f);
+    Statement st(session);
+    st << std::string(kRowColumns) + f.where() + " ORDER BY id LIMIT ? OFFSET ?";
+    f.bindTo(st);
+    st.addBind(Poco::Data::Keywords::bind(static_cast<Poco::Int64>(query.limit)));
+    st.addBind(Poco::Data::Keywords::bind(static_cast<Poco::Int64>(query.offset)));
+    st.execute();
+    RecordSet rs(st);
+    std::vector<JobRow> rows;
+    for (std::size_t i = 0; i < rs.rowCount(); ++i)
+        rows.push_back(readRow(rs, i));
+    return rows;
+}
+
+std::optional<JobRow> SqlJobStore::find(std::int64_t id)
+{
+    Poco::Data::Session session = _db.session();
+    Statement st(session);
+    Poco::Int64 i = id;
+    st << std::string(kRowColumns) + "WHERE id = ?", use(i);
+    st.execute();
+    RecordSet rs(st);
+    if (rs.rowCount() == 0)
+        return std::nullopt;
+    return readRow(rs, 0);
+}
+
+bool SqlJobStore::requeue(std::int64_t id, std::int64_t now)
+{
+    Poco::Data::Session session = _db.session();
+    std::string stamp = utcText(now), stamp2 = stamp;
+    Poco::Int64 i = id;
+    Statement st(session);
+    st << kRequeue, use(stamp), use(stamp2), use(i);
+    return changedOne(st);
+}
+
+std::vector<JobCount> SqlJobStore::counts()
+{
+    Poco::Data::Session session = _db.session();
+    Statement st(session);
+    st << kCounts;
+    st.execute();
+    RecordSet rs(st);
+    std::vector<JobCount> counts;
+    for (std::size_t i = 0; i < rs.rowCount(); ++i)
+        counts.push_back({sdk::sql::text(rs, 0, i), sdk::sql::text(rs, 1, i), sdk::sql::integer(rs, 2, i)});
+    return counts;
+}
+
+std::int64_t SqlJobStore::oldestReady(std::int64_t now)
+{
+    Poco::Data::Session session = _db.session();
+    Statement st(session);
+    std::string stamp = utcText(now);
+    st << kOldestReady, use(stamp);
+    st.execute();
+    RecordSet rs(st);
+    if (rs.rowCount() == 0 || rs.value(0, 0).isEmpty())
+        return 0;
+    return unixSeconds(sdk::sql::text(rs, 0, 0));
+}
+
+} // namespace mercato::scheduler

@@ -1,0 +1,284 @@
+#include "runtime/JobRunner.h"
+
+#include "domain/Settlement.h"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+
+namespace mercato::scheduler {
+
+JobRunner::JobRunner(JobStore& store, RunnerSettings settings, Clock clock, Poco::Logger& logger, sdk::Metrics& metrics)
+    : _store(store), _settings(std::move(settings)), _clock(std::move(clock)), _logger(logger), _metrics(metrics)
+{
+    _rescued = &_metrics.counter("mercato_job_rescues_total", "Running jobs returned to the queue after their lease expired");
+}
+
+JobRunner::~JobRunner()
+{
+    stop();
+}
+
+void JobRunner::handle(const std::string& type, sdk::JobTypeOptions options, sdk::JobHandler handler)
+{
+    if (type.empty() || !handler)
+        throw std::invalid_argument("Jobs::handle needs a type and a handler");
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (_types.count(type))
+        throw std::logic_error("job type '" + type + "' has a handler already");
+    if (options.maxConcurrentPerGroup > 0 && !options.group)
+        throw std::invalid_argument("job type '" + type + "': maxConcurrentPerGroup needs a group function");
+    _types[type] = Type{std::move(options), std::move(handler)};
+    for (const char* outcome : {"done", "retry", "dead", "deferred"})
+        attempts(type, outcome);
+    _dispatcherWake.notify_all();
+}
+
+std::vector<std::string> JobRunner::types() const
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    std::vector<std::string> names;
+    for (const auto& [name, type] : _types)
+        names.push_back(name);
+    return names;
+}
+
+sdk::Counter& JobRunner::attempts(const std::string& type, const char* outcome)
+{
+    return _metrics.counter("mercato_job_attempts_total", "Job attempts by type and outcome (done, retry, dead, deferred)",
+                            "type=\"" + type + "\",outcome=\"" + outcome + "\"");
+}
+
+void JobRunner::start()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    if (!_threads.empty())
+        return;
+    _stopping = false;
+    _idle = _settings.workers;
+    for (int i = 0; i < _settings.workers; ++i)
+        _threads.emplace_back([this] { workerLoop(); });
+    _threads.emplace_back([this] { dispatchLoop(); });
+}
+
+void JobRunner::wake()
+{
+    std::lock_guard<std::mutex> lock(_mutex);
+    _woken = true;
+    _dispatcherWake.notify_all();
+}
+
+void JobRunner::stop()
+{
+    std::deque<Claimed> unstarted;
+    {
+        std::unique_lock<std::mutex> lock(_mutex);
+        if (_threads.empty())
+            return;
+        _stopping = true;
+        unstarted.swap(_queue);
+        for (const auto& c : unstarted)
+            _running.erase(c.job.id);
+        _workAvailable.notify_all();
+        _dispatcherWake.notify_all();
+        // Attempts in flight get the grace period to finish.
+        _dispatcherWake.wait_for(lock, std::chrono::seconds(_settings.stopGraceSeconds), [this] { return _running.empty(); });
+    }
+    const std::int64_t now = _clock() / 1000;
+    for (const auto& c : unstarted)
+        _store.release(c.job.id, c.token, now);
+    std::map<std::int64_t, std::string> stillRunning;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        stillRunning = _running;
+    }
+    for (const auto& [id, token] : stillRunning) {
+        // Past the grace period: another host may take it now; when this attempt ends its
+        // settlement finds the claim gone and changes nothing (the handler is repeat-safe).
+        try {
+            _store.release(id, token, now);
+            _logger.warning("job %s still running at shutdown: released to the queue", std::to_string(id));
+        } catch (const std::exception& e) {
+            _logger.error("job %s: could not release it at shutdown: %s", std::to_string(id), std::string(e.what()));
+        }
+    }
+    for (auto& t : _threads)
+        t.join();
+    _threads.clear();
+}
+
+void JobRunner::dispatchLoop()
+{
+    int failures = 0;
+    while (true) {
+        std::vector<std::string> types, ordered;
+        std::size_t want = 0;
+        std::int64_t lease = 0;
+        {
+            std::unique_lock<std::mutex> lock(_mutex);
+            _dispatcherWake.wait(lock, [this] {
+                return _stopping || (!_types.empty() && _idle > static_cast<int>(_queue.size()));
+            });
+            if (_stopping)
+                return;
+            want = std::min<std::size_t>(static_cast<std::size_t>(_idle) - _queue.size(), static_cast<std::size_t>(_settings.claimBatch));
+            std::int64_t longest = 0;
+            for (const auto& [name, type] : _types) {
+                types.push_back(name);
+                if (type.options.orderedByKey)
+                    ordered.push_back(name);
+                longest = std::max<std::int64_t>(longest, type.options.timeout.count());
+            }
+            lease = longest + _settings.leaseMarginSeconds;
+            _woken = false;
+        }
+        std::size_t got = 0;
+        try {
+            const std::int64_t now = _clock() / 1000;
+            if (now - _lastRescue >= 5) {
+                _lastRescue = now;
+                if (std::size_t n = _store.rescueExpired(now, _settings.maxRescues)) {
+                    _rescued->inc(n);
+                    _logger.warning("returned %z job(s) whose lease expired to the queue", n);
+                }
+            }
+            const std::string token = _settings.holder + "#" + std::to_string(++_claimSeq);
+            auto claimed = _store.claim(types, ordered, want, token, now, lease);
+            got = claimed.size();
+            bool stopping = false;
+            {
+                std::lock_guard<std::mutex> lock(_mutex);
+                stopping = _stopping;
+                if (!stopping) {
+                    for (auto& c : claimed) {
+                        _running[c.job.id] = c.token;
+                        _queue.push_back(std::move(c));
+                    }
+                    _workAvailable.notify_all();
+                }
+            }
+            if (stopping) {
+                for (const auto& c : claimed)
+                    _store.release(c.job.id, c.token, now);
+                return;
+            }
+            failures = 0;
+        } catch (const std::exception& e) {
+            if (failures++ % 50 == 0)
+                _logger.warning("claiming jobs failed (retrying): %s", std::string(e.what()));
+        }
+        if (got < want) {
+            std::unique_lock<std::mutex> lock(_mutex);
+            const int wait = failures > 0 ? _settings.pollMillis * 5 : _settings.pollMillis;
+            _dispatcherWake.wait_for(lock, std::chrono::milliseconds(wait), [this] { return _stopping || _woken; });
+            if (_stopping)
+                return;
+        }
+    }
+}
+
+void JobRunner::workerLoop()
+{
+    while (true) {
+        Claimed claimed;
+        {
+            std::unique_lock<std::mutex> lock(_mutex);
+            _workAvailable.wait(lock, [this] { return _stopping || !_queue.empty(); });
+            if (_queue.empty())
+                return; // stopping
+            claimed = std::move(_queue.front());
+            _queue.pop_front();
+            --_idle;
+        }
+        runOne(claimed);
+        std::lock_guard<std::mutex> lock(_mutex);
+        _running.erase(claimed.job.id);
+        ++_idle;
+        _dispatcherWake.notify_all();
+    }
+}
+
+void JobRunner::runOne(const Claimed& claimed)
+{
+    const sdk::Job& job = claimed.job;
+    Type type;
+    std::string group;
+    {
+        std::lock_guard<std::mutex> lock(_mutex);
+        auto it = _types.find(job.type);
+        if (it == _types.end()) {
+            _store.release(job.id, claimed.token, _clock() / 1000);
+            return;
+        }
+        type = it->second;
+    }
+    const auto& options = type.options;
+    if (options.maxConcurrentPerGroup > 0) {
+        try {
+            group = options.group(job);
+        } catch (...) {
+            group.clear();
+        }
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (!group.empty() && _groupRunning[group] >= options.maxConcurrentPerGroup) {
+            // Its endpoint is busy: back to the queue without counting an attempt, so the other
+            // endpoints' jobs get the workers.
+            try {
+                _store.release(job.id, claimed.token, _clock() / 1000 + 1);
+            } catch (...) {
+            }
+            attempts(job.type, "deferred").inc();
+            return;
+        }
+        if (!group.empty())
+            ++_groupRunning[group];
+    }
+    sdk::JobResult result;
+    try {
+        result = type.handler(job);
+    } catch (const std::exception& e) {
+        result = sdk::JobResult::retry(e.what());
+    } catch (...) {
+        result = sdk::JobResult::retry("unknown exception");
+    }
+    if (!group.empty()) {
+        std::lock_guard<std::mutex> lock(_mutex);
+        if (--_groupRunning[group] <= 0)
+            _groupRunning.erase(group);
+    }
+    const std::int64_t now = _clock() / 1000;
+    const Settlement s = settle(result, job.attempt, now - claimed.ageBase, options.retry);
+    bool ours = true;
+    try {
+        switch (s.kind) {
+        case Settlement::Kind::Done:
+            ours = _store.complete(job.id, claimed.token, now);
+            attempts(job.type, "done").inc();
+            break;
+        case Settlement::Kind::Retry:
+            ours = _store.retryLater(job.id, claimed.token, s.error, now + s.delaySeconds);
+            attempts(job.type, "retry").inc();
+            _logger.information("job %s (%s) attempt %d failed, next in %s s: %s", std::to_string(job.id), job.type,
+                                job.attempt, std::to_string(s.delaySeconds), s.error);
+            break;
+        case Settlement::Kind::Dead:
+            ours = _store.kill(job.id, claimed.token, s.error, now);
+            attempts(job.type, "dead").inc();
+            _logger.error("job %s (%s) is dead after attempt %d: %s", std::to_string(job.id), job.type, job.attempt, s.error);
+            break;
+        case Settlement::Kind::Defer:
+            ours = _store.release(job.id, claimed.token, now + s.delaySeconds);
+            attempts(job.type, "deferred").inc();
+            break;
+        }
+    } catch (const std::exception& e) {
+        // The database is away: the lease runs out and the job is rescued and run again.
+        _logger.error("job %s (%s): could not record the outcome: %s", std::to_string(job.id), job.type, std::string(e.what()));
+        return;
+    }
+    if (!ours)
+        _logger.warning("job %s (%s): its lease had expired and it was taken over; this attempt's outcome was not recorded",
+                        std::to_string(job.id), job.type);
+}
+
+} // namespace mercato::scheduler
