@@ -20,11 +20,6 @@ Var parse(const std::string& json)
     return parser.parse(json);
 }
 
-JsonObject parseObject(const std::string& json)
-{
-    return parse(json).extract<JsonObject>();
-}
-
 /// "field:code" of every error, in the order reported, joined by spaces; "" when the input is valid.
 std::string codesFor(const Schema& schema, const Var& input)
 {
