@@ -1,9 +1,15 @@
 // The ecommerce plugin: wiring only. Rules live in domain/, SQL in repository/, JSON in http/.
 #include "domain/Marketplace.h"
 #include "http/EcommerceRoutes.h"
+#include "jobs/DeliveryClient.h"
+#include "jobs/DeliverySubscription.h"
+#include "jobs/DispatchRelay.h"
 #include "repository/SqlMarketStore.h"
 
 #include "mercato/sdk/Sdk.h"
+
+#include <Poco/SHA1Engine.h>
+#include <Poco/Timestamp.h>
 
 #include <memory>
 
@@ -19,12 +25,22 @@ public:
         ConfigKey secret = stringKey("delivery.webhookSecret", "",
                                      "Standard Webhooks secret (whsec_…) of POST /webhooks/delivery; empty: webhooks are refused");
         secret.secret = true;
+        ConfigKey password = stringKey("delivery.password", "", "password of that account");
+        password.secret = true;
         return {"ecommerce",
                 "1.0.0",
                 {"accounts"},
-                {secret, integerKey("delivery.webhookTolerance", 300, 1, 3600,
-                                    "seconds a webhook-timestamp may differ from now")},
-                "Stores, products, orders and the delivery webhook receiver (API.md §2)"};
+                {secret, integerKey("delivery.webhookTolerance", 300, 1, 3600, "seconds a webhook-timestamp may differ from now"),
+                 stringKey("delivery.url", "", "base URL of the delivery service (empty: dispatched orders wait in the outbox)"),
+                 stringKey("delivery.username", "", "the delivery service's DELIVERY_CLIENT account this service signs in as"), password,
+                 integerKey("delivery.timeout", 10, 1, 120, "seconds to connect, send and receive of each call to the delivery service"),
+                 stringKey("delivery.retrySchedule", "5,30,120,600,3600", "seconds before the 1st, 2nd, … retry of a failed delivery request"),
+                 integerKey("delivery.retryEvery", 600, 1, 604800, "seconds between further retries after the schedule"),
+                 integerKey("delivery.giveUpAfter", 604800, 1, 31536000, "seconds after the dispatch when a failing delivery request is dead"),
+                 stringKey("delivery.receiverUrl", "",
+                           "this service's POST /webhooks/delivery URL as the delivery service reaches it; set: subscribe at start")},
+                "Stores, products, orders and the delivery webhook receiver (API.md §2)",
+                {"scheduler"}};
     }
 
     void start(sdk::PluginContext& ctx) override
@@ -41,11 +57,72 @@ public:
         _store = std::make_unique<SqlMarketStore>(ctx.database(), ctx.services().require<sdk::Outbox>());
         _market = std::make_unique<Marketplace>(*_store, ctx.services().require<sdk::UserDirectory>());
         addEcommerceRoutes(ctx.router(), *_market, *_store, webhook);
+
+        const auto& config = ctx.config();
+        DeliveryClientSettings delivery;
+        delivery.baseUrl = config.getString("delivery.url");
+        delivery.username = config.getString("delivery.username");
+        delivery.password = config.getString("delivery.password");
+        delivery.timeout = std::chrono::seconds(config.getInt("delivery.timeout"));
+        if (!delivery.baseUrl.empty() && sdk::outboundUrlProblem(delivery.baseUrl, true))
+            throw std::invalid_argument("ecommerce.delivery.url must be an http(s) URL: " + *sdk::outboundUrlProblem(delivery.baseUrl, true));
+        if (!delivery.baseUrl.empty() && delivery.username.empty())
+            throw std::invalid_argument("ecommerce.delivery.username is required with ecommerce.delivery.url");
+        _delivery = std::make_unique<DeliveryClient>(delivery, [] { return Poco::Timestamp().epochTime(); });
+        sdk::RetryPolicy retry;
+        retry.delays = sdk::RetryPolicy::parseDelays(config.getString("delivery.retrySchedule"));
+        retry.repeatEvery = config.getInt("delivery.retryEvery");
+        retry.giveUpAfter = config.getInt("delivery.giveUpAfter");
+        _relay = std::make_unique<DispatchRelay>(*_store, *_delivery, retry);
+        const std::string receiver = config.getString("delivery.receiverUrl");
+        if (!receiver.empty() && webhook.secret.empty())
+            throw std::invalid_argument("ecommerce.delivery.receiverUrl needs ecommerce.delivery.webhookSecret (the shared secret)");
+        _subscription = std::make_unique<DeliverySubscription>(*_delivery, receiver, webhook.secret);
+
+        DeliverySubscription* subscription = _subscription.get();
+        ctx.cli().add({"ecommerce subscribe-delivery",
+                       "subscribe ecommerce.delivery.receiverUrl to the delivery service's webhooks (idempotent)",
+                       [subscription](const std::vector<std::string>&, std::ostream& out) {
+                           if (subscription->receiverUrl().empty()) {
+                               out << "ecommerce.delivery.receiverUrl is not set: nothing to subscribe\n";
+                               return 78;
+                           }
+                           auto outcome = subscription->ensure();
+                           out << subscription->receiverUrl()
+                               << (outcome == DeliverySubscription::Outcome::Created ? ": subscribed\n" : ": already subscribed\n");
+                           return 0;
+                       }});
+
+        auto jobs = ctx.services().find<sdk::Jobs>();
+        if (!jobs)
+            return; // an API-only host: dispatch messages wait in the outbox for a host with the scheduler
+        DispatchRelay* relay = _relay.get();
+        jobs->handle(Marketplace::kDispatchTopic, relay->jobOptions(), [relay](const sdk::Job& job) { return relay->send(job); });
+        sdk::JobTypeOptions subscribeOptions;
+        subscribeOptions.timeout = std::chrono::seconds(60);
+        subscribeOptions.retry.delays = {5, 15, 30, 60};
+        subscribeOptions.retry.repeatEvery = 300;
+        subscribeOptions.retry.giveUpAfter = 0; // until the delivery service answers
+        jobs->handle(kSubscribeTopic, subscribeOptions, [subscription](const sdk::Job& job) { return subscription->run(job); });
+        if (!receiver.empty() && ctx.serving()) {
+            if (delivery.baseUrl.empty())
+                throw std::invalid_argument("ecommerce.delivery.receiverUrl needs ecommerce.delivery.url");
+            sdk::Transaction tx(ctx.database());
+            Poco::SHA1Engine digest;
+            digest.update(receiver);
+            ctx.services().require<sdk::Outbox>()->enqueue(
+                tx, {kSubscribeTopic, "subscription", "{}", "ecommerce.delivery.subscribe:" + Poco::DigestEngine::digestToHex(digest.digest())});
+            tx.commit();
+        }
     }
 
     void stop() override {}
 
 private:
+    static constexpr const char* kSubscribeTopic = "ecommerce.delivery.subscribe";
+    std::unique_ptr<DeliveryClient> _delivery;
+    std::unique_ptr<DispatchRelay> _relay;
+    std::unique_ptr<DeliverySubscription> _subscription;
     std::unique_ptr<SqlMarketStore> _store;
     std::unique_ptr<Marketplace> _market;
 };

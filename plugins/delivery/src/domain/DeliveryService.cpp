@@ -113,7 +113,11 @@ WebhookSubscription DeliveryService::subscribe(const sdk::Principal& caller, Web
     if (auto problem = _urlProblem(subscription.url))
         throw sdk::BadRequest("Invalid input", {{"url", "invalid_value", *problem}});
     subscription.clientId = caller.id;
-    subscription.secret = sdk::webhook::generateSecret();
+    // A client may bring its own secret (a service that keeps it in its config); else one is made.
+    if (subscription.secret.empty())
+        subscription.secret = sdk::webhook::generateSecret();
+    else if (!sdk::webhook::isValidSecret(subscription.secret) || subscription.secret.size() < 30)
+        throw sdk::BadRequest("Invalid input", {{"secret", "invalid_format", "secret must be whsec_ followed by the base64 of at least 18 bytes"}});
     if (subscription.events.empty())
         subscription.events = {kStatusChanged};
     return _store.createSubscription(subscription);

@@ -77,6 +77,8 @@ public:
     virtual Slice<WebhookSubscription> listSubscriptions(std::optional<std::int64_t> clientId, std::int64_t limit,
                                                          std::int64_t offset) = 0;
     virtual bool deleteSubscription(std::int64_t id) = 0;
+    /// Records one try of sending an event to a subscription (what GET /webhooks/{id}/deliveries lists).
+    virtual void recordAttempt(std::int64_t subscriptionId, const WebhookAttempt& attempt) = 0;
     /// Sending attempts of a subscription, newest first.
     virtual Slice<WebhookAttempt> listAttempts(std::int64_t subscriptionId, std::int64_t limit, std::int64_t offset) = 0;
 };

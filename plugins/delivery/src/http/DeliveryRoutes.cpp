@@ -53,7 +53,8 @@ Schema webhookSchema()
 {
     return Schema::object({sdk::required("url", sdk::fields::url()),
                            sdk::optional("events", Schema::array(Schema::string().oneOf({kStatusChanged})).minItems(1).maxItems(10)),
-                           sdk::optional("description", sdk::fields::description().allowEmpty())});
+                           sdk::optional("description", sdk::fields::description().allowEmpty()),
+                           sdk::optional("secret", Schema::string().maxLength(100))});
 }
 
 /// The seed's /deliveries-history keys, when they come in a JSON body.
@@ -318,6 +319,7 @@ void addDeliveryRoutes(sdk::Router& router, DeliveryService& service, StatusTick
             }
         }
         sub.description = sdk::optionalString(body, "description").value_or("");
+        sub.secret = sdk::optionalString(body, "secret").value_or("");
         return Response::created(webhookJson(s->subscribe(rq.user(), sub), true), "Webhook created; keep the secret, it is shown only now");
     }).withBody(webhookSchema()).idempotent().withSummary("Subscribe a URL to status changes of the caller's deliveries"));
 

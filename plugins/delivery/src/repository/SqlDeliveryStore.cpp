@@ -7,6 +7,7 @@
 #include "mercato/sdk/Sql.h"
 
 #include <Poco/JSON/Parser.h>
+#include <Poco/Nullable.h>
 #include <Poco/StringTokenizer.h>
 
 #include <map>
@@ -71,6 +72,9 @@ const char* const kSubscriptionColumns =
 const char* const kDeleteSubscription = "UPDATE webhook_subscriptions SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL";
 const char* const kAttemptColumns =
     "SELECT event_id, attempt, status_code, error, created_at FROM webhook_attempts WHERE subscription_id = ? ";
+
+const char* const kInsertAttempt =
+    "INSERT INTO webhook_attempts (subscription_id, event_id, attempt, status_code, error, created_at) VALUES (?, ?, ?, ?, ?, ?)";
 
 constexpr std::size_t kRowsPerInsert = 200;
 
@@ -530,6 +534,21 @@ bool SqlDeliveryStore::deleteSubscription(std::int64_t id)
     Statement st(session);
     st << kDeleteSubscription, use(stamp), use(subscriptionId);
     return st.execute() == 1;
+}
+
+void SqlDeliveryStore::recordAttempt(std::int64_t subscriptionId, const WebhookAttempt& attempt)
+{
+    Poco::Data::Session session = _db.session();
+    Poco::Int64 id = subscriptionId;
+    std::string event = attempt.eventId, created = attempt.createdAt.empty() ? sdk::utcNow() : attempt.createdAt;
+    Poco::Int32 number = attempt.attempt;
+    Poco::Nullable<Poco::Int32> status;
+    if (attempt.statusCode)
+        status = *attempt.statusCode;
+    Poco::Nullable<std::string> error;
+    if (!attempt.error.empty())
+        error = attempt.error.substr(0, 1000);
+    session << kInsertAttempt, use(id), use(event), use(number), use(status), use(error), use(created), now;
 }
 
 Slice<WebhookAttempt> SqlDeliveryStore::listAttempts(std::int64_t subscriptionId, std::int64_t limit, std::int64_t offset)

@@ -35,6 +35,7 @@ public:
     Slice<WebhookSubscription> listSubscriptions(std::optional<std::int64_t> clientId, std::int64_t limit,
                                                  std::int64_t offset) override;
     bool deleteSubscription(std::int64_t id) override;
+    void recordAttempt(std::int64_t subscriptionId, const WebhookAttempt& attempt) override;
     Slice<WebhookAttempt> listAttempts(std::int64_t subscriptionId, std::int64_t limit, std::int64_t offset) override;
 
 private:

@@ -92,8 +92,13 @@ public:
     /// transaction. False when the order was no longer in `from`; what `dispatchMessage` throws
     /// propagates after the transaction was rolled back.
     virtual bool transition(std::int64_t orderId, OrderStatus from, OrderStatus to, const DispatchMessage& dispatchMessage) = 0;
+    /// Records the delivery the delivery service created for a dispatched order (its answer to the
+    /// relay); a tracking number already known for the order is kept, and so is a status a webhook
+    /// brought. False when the order does not exist.
+    virtual bool recordDelivery(std::int64_t orderId, const DeliveryInfo& delivery) = 0;
     /// Records the webhook and applies it, in one transaction; a known id is a Duplicate. An event
-    /// whose `sequence` is not newer than the last one applied to the order changes nothing.
+    /// whose `sequence` is not newer than the last one applied to the order, or that is about an order
+    /// that was never dispatched, changes nothing (recorded as `stale` / `not_dispatched`).
     virtual WebhookOutcome applyDeliveryEvent(const std::string& webhookId, const std::string& eventType,
                                               std::optional<std::int64_t> orderId, const DeliveryInfo& delivery,
                                               std::int64_t sequence) = 0;

@@ -8,6 +8,8 @@
 #include "mercato/sdk/Validator.h"
 #include "mercato/sdk/WebhookSignature.h"
 
+#include <algorithm>
+
 #include <Poco/Timestamp.h>
 
 namespace mercato::ecommerce {
@@ -341,6 +343,14 @@ void addEcommerceRoutes(sdk::Router& router, Marketplace& market, MarketStore& s
         });
         sdk::JsonObject body = event.validate(rq.body());
         sdk::JsonObject data = body->getObject("data");
+        // Only the delivery service's own status names are applied (API.md §3).
+        static const std::vector<std::string> kDeliveryStatuses{"READY_FOR_PICK_UP", "IN_ORIGIN", "IN_ROUTE_OF_DELIVERY",
+                                                                "DELIVERED", "NOT_DELIVERED", "CANCELLED"};
+        for (const char* field : {"status", "previous_status"}) {
+            auto value = sdk::optionalString(data, field);
+            if (value && std::find(kDeliveryStatuses.begin(), kDeliveryStatuses.end(), *value) == kDeliveryStatuses.end())
+                throw sdk::BadRequest(std::string("data.") + field, "invalid_value", std::string("data.") + field + " is not a delivery status");
+        }
         const std::string type = body->getValue<std::string>("type");
         const std::int64_t orderId = data->getValue<std::int64_t>("foreign_order_id");
         auto outcome = db->applyDeliveryEvent(id, type, orderId > 0 ? std::optional<std::int64_t>(orderId) : std::nullopt,

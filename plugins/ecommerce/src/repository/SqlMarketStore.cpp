@@ -81,6 +81,9 @@ const char* const kMoveOrder = "UPDATE orders SET status = ?, updated_at = ? WHE
 /// In product id order, like buying: stock rows are always locked in the same order.
 const char* const kLinesToRestore = "SELECT product_id, quantity FROM order_lines WHERE order_id = ? ORDER BY product_id, id";
 
+const char* const kRecordDelivery =
+    "UPDATE orders SET tracking_number = COALESCE(tracking_number, ?), delivery_status = COALESCE(delivery_status, ?), "
+    "updated_at = ? WHERE id = ?";
 const char* const kInsertReceipt =
     "INSERT INTO delivery_webhook_receipts (webhook_id, event_type, order_id, outcome, received_at) VALUES (?, ?, ?, ?, ?)";
 const char* const kOrderDeliveryState = "SELECT status, COALESCE(delivery_sequence, 0) FROM orders WHERE id = ?";
@@ -661,6 +664,16 @@ bool SqlMarketStore::transition(std::int64_t orderId, OrderStatus from, OrderSta
     return true;
 }
 
+bool SqlMarketStore::recordDelivery(std::int64_t orderId, const DeliveryInfo& delivery)
+{
+    Poco::Data::Session session = _db.session();
+    std::string tracking = delivery.trackingNumber, status = delivery.status, stamp = sdk::utcNow();
+    Poco::Int64 id = orderId;
+    Statement st(session);
+    st << kRecordDelivery, use(tracking), use(status), use(stamp), use(id);
+    return st.execute() == 1;
+}
+
 WebhookOutcome SqlMarketStore::applyDeliveryEvent(const std::string& webhookId, const std::string& eventType,
                                                   std::optional<std::int64_t> orderId, const DeliveryInfo& delivery,
                                                   std::int64_t sequence)
@@ -678,6 +691,11 @@ WebhookOutcome SqlMarketStore::applyDeliveryEvent(const std::string& webhookId, 
     }
     const char* outcomeName = outcome == WebhookOutcome::Applied ? "applied"
                             : outcome == WebhookOutcome::UnknownOrder ? "unknown_order" : "ignored";
+    if (outcome == WebhookOutcome::Applied && status != toString(OrderStatus::Dispatched) && status != toString(OrderStatus::Delivered)) {
+        // Deliveries exist only for dispatched orders: an event about any other order is recorded, never applied.
+        outcome = WebhookOutcome::Ignored;
+        outcomeName = "not_dispatched";
+    }
     if (outcome == WebhookOutcome::Applied && sequence <= lastSequence)
         outcomeName = "stale";
     try {

@@ -33,6 +33,7 @@ public:
     std::optional<Order> findOrder(std::int64_t id) override;
     Slice<Order> listOrders(const OrderQuery& query) override;
     bool transition(std::int64_t orderId, OrderStatus from, OrderStatus to, const DispatchMessage& dispatchMessage) override;
+    bool recordDelivery(std::int64_t orderId, const DeliveryInfo& delivery) override;
     WebhookOutcome applyDeliveryEvent(const std::string& webhookId, const std::string& eventType,
                                       std::optional<std::int64_t> orderId, const DeliveryInfo& delivery,
                                       std::int64_t sequence) override;

@@ -23,6 +23,8 @@ const char* const kClaimCandidates =
     "AND (j.topic NOT IN ({ordered}) OR NOT EXISTS (SELECT 1 FROM mercato_outbox e WHERE e.topic = j.topic "
     "AND e.msg_key = j.msg_key AND e.state IN ('ready', 'running') AND e.id < j.id)) "
     "ORDER BY j.next_attempt_at, j.id LIMIT ?";
+const char* const kAnyDue =
+    "SELECT id FROM mercato_outbox WHERE state = 'ready' AND next_attempt_at <= ? AND topic IN ({types}) LIMIT 1";
 const char* const kClaimUpdate = "UPDATE mercato_outbox SET state = 'running', claimed_by = ?, lease_until = ? WHERE id IN ({ids})";
 const char* const kClaimedRows =
     "SELECT id, topic, msg_key, payload, attempts, created_at, COALESCE(requeued_at, created_at) FROM mercato_outbox "
@@ -101,11 +103,24 @@ JobRow readRow(RecordSet& rs, std::size_t i)
 } // namespace
 
 std::vector<Claimed> SqlJobStore::claim(const std::vector<std::string>& types, const std::vector<std::string>& ordered,
-                                        std::size_t limit, const std::string& token, std::int64_t now, std::int64_t leaseSeconds)
+                                        std::size_t limit, const std::string& token, std::int64_t nowSeconds, std::int64_t leaseSeconds)
 {
     std::vector<Claimed> claimed;
     if (types.empty() || limit == 0)
         return claimed;
+    {
+        // An idle poll costs one plain read, no transaction and no write lock (SQLite has one writer).
+        Poco::Data::Session session = _db.session();
+        Statement any(session);
+        any << replaced(kAnyDue, "{types}", quotedList(types));
+        any.addBind(Poco::Data::Keywords::bind(utcText(nowSeconds)));
+        for (const auto& t : types)
+            any.addBind(Poco::Data::Keywords::bind(t));
+        any.execute();
+        RecordSet found(any);
+        if (found.rowCount() == 0)
+            return claimed;
+    }
     sdk::Transaction tx(_db, sdk::Transaction::Isolation::ReadCommitted);
     auto& session = tx.session();
     std::string sql = replaced(replaced(kClaimCandidates, "{types}", quotedList(types)), "{ordered}", quotedList(ordered));
@@ -113,7 +128,7 @@ std::vector<Claimed> SqlJobStore::claim(const std::vector<std::string>& types, c
         sql += " FOR UPDATE SKIP LOCKED";
     Statement candidates(session);
     candidates << sql;
-    candidates.addBind(Poco::Data::Keywords::bind(utcText(now)));
+    candidates.addBind(Poco::Data::Keywords::bind(utcText(nowSeconds)));
     for (const auto& t : types)
         candidates.addBind(Poco::Data::Keywords::bind(t));
     for (const auto& t : ordered)
@@ -129,7 +144,7 @@ std::vector<Claimed> SqlJobStore::claim(const std::vector<std::string>& types, c
         return claimed;
     }
     const std::string list = sdk::sql::idList(chosen);
-    std::string holder = token, leaseUntil = utcText(now + leaseSeconds);
+    std::string holder = token, leaseUntil = utcText(nowSeconds + leaseSeconds);
     session << replaced(kClaimUpdate, "{ids}", list), use(holder), use(leaseUntil), now;
     Statement rows(session);
     rows << replaced(kClaimedRows, "{ids}", list);
@@ -151,10 +166,10 @@ std::vector<Claimed> SqlJobStore::claim(const std::vector<std::string>& types, c
     return claimed;
 }
 
-bool SqlJobStore::complete(std::int64_t id, const std::string& token, std::int64_t now)
+bool SqlJobStore::complete(std::int64_t id, const std::string& token, std::int64_t nowSeconds)
 {
     Poco::Data::Session session = _db.session();
-    std::string stamp = utcText(now), holder = token;
+    std::string stamp = utcText(nowSeconds), holder = token;
     Poco::Int64 i = id;
     Statement st(session);
     st << kComplete, use(stamp), use(i), use(holder);
@@ -171,10 +186,10 @@ bool SqlJobStore::retryLater(std::int64_t id, const std::string& token, const st
     return changedOne(st);
 }
 
-bool SqlJobStore::kill(std::int64_t id, const std::string& token, const std::string& error, std::int64_t now)
+bool SqlJobStore::kill(std::int64_t id, const std::string& token, const std::string& error, std::int64_t nowSeconds)
 {
     Poco::Data::Session session = _db.session();
-    std::string e = error.substr(0, 1000), stamp = utcText(now), holder = token;
+    std::string e = error.substr(0, 1000), stamp = utcText(nowSeconds), holder = token;
     Poco::Int64 i = id;
     Statement st(session);
     st << kKill, use(e), use(stamp), use(i), use(holder);
@@ -191,11 +206,11 @@ bool SqlJobStore::release(std::int64_t id, const std::string& token, std::int64_
     return changedOne(st);
 }
 
-std::size_t SqlJobStore::rescueExpired(std::int64_t now, int maxRescues)
+std::size_t SqlJobStore::rescueExpired(std::int64_t nowSeconds, int maxRescues)
 {
     sdk::Transaction tx(_db);
     auto& session = tx.session();
-    std::string stamp = utcText(now), stamp2 = stamp, stamp3 = stamp;
+    std::string stamp = utcText(nowSeconds), stamp2 = stamp, stamp3 = stamp;
     Poco::Int32 max = maxRescues;
     Statement poison(session);
     poison << kKillPoison, use(stamp), use(stamp2), use(max);
@@ -248,10 +263,10 @@ std::optional<JobRow> SqlJobStore::find(std::int64_t id)
     return readRow(rs, 0);
 }
 
-bool SqlJobStore::requeue(std::int64_t id, std::int64_t now)
+bool SqlJobStore::requeue(std::int64_t id, std::int64_t nowSeconds)
 {
     Poco::Data::Session session = _db.session();
-    std::string stamp = utcText(now), stamp2 = stamp;
+    std::string stamp = utcText(nowSeconds), stamp2 = stamp;
     Poco::Int64 i = id;
     Statement st(session);
     st << kRequeue, use(stamp), use(stamp2), use(i);
@@ -271,11 +286,11 @@ std::vector<JobCount> SqlJobStore::counts()
     return counts;
 }
 
-std::int64_t SqlJobStore::oldestReady(std::int64_t now)
+std::int64_t SqlJobStore::oldestReady(std::int64_t nowSeconds)
 {
     Poco::Data::Session session = _db.session();
     Statement st(session);
-    std::string stamp = utcText(now);
+    std::string stamp = utcText(nowSeconds);
     st << kOldestReady, use(stamp);
     st.execute();
     RecordSet rs(st);

@@ -29,13 +29,13 @@ const char* const kRelease = "UPDATE scheduler_leases SET expires_at_ms = 0 WHER
 } // namespace
 
 std::int64_t SqlTaskStore::claimSlot(const std::string& task, std::int64_t slotStart, const std::string& holder, std::int64_t fence,
-                                     std::int64_t missed, std::int64_t now)
+                                     std::int64_t missed, std::int64_t nowSeconds)
 {
     sdk::Transaction tx(_db);
     auto& session = tx.session();
     std::string sql = kClaimSlot;
     sql.replace(sql.find("{from}"), 6, tx.dialect() == sdk::Dialect::MySQL ? "FROM DUAL" : "");
-    std::string t = task, h = holder, started = utcText(now), t2 = task;
+    std::string t = task, h = holder, started = utcText(nowSeconds), t2 = task;
     Poco::Int64 slot = slotStart, f = fence, m = missed, f2 = fence;
     Statement insert(session);
     insert << sql, use(t), use(slot), use(h), use(f), use(m), use(started), use(t2), use(f2);
@@ -61,10 +61,10 @@ std::int64_t SqlTaskStore::lastSlot(const std::string& task)
     return slot;
 }
 
-void SqlTaskStore::finishRun(std::int64_t runId, bool ok, const std::string& error, std::int64_t now)
+void SqlTaskStore::finishRun(std::int64_t runId, bool ok, const std::string& error, std::int64_t nowSeconds)
 {
     Poco::Data::Session session = _db.session();
-    std::string outcome = ok ? "done" : "failed", e = error.substr(0, 1000), stamp = utcText(now);
+    std::string outcome = ok ? "done" : "failed", e = error.substr(0, 1000), stamp = utcText(nowSeconds);
     Poco::Int64 id = runId;
     session << kFinishRun, use(outcome), use(e), use(stamp), use(id), now;
 }

@@ -1,0 +1,77 @@
+#include "jobs/DispatchRelay.h"
+
+#include "mercato/sdk/Json.h"
+
+namespace mercato::ecommerce {
+
+DispatchRelay::DispatchRelay(MarketStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry)
+    : _store(store), _delivery(delivery), _retry(std::move(retry))
+{
+}
+
+sdk::JobTypeOptions DispatchRelay::jobOptions() const
+{
+    sdk::JobTypeOptions options;
+    options.retry = _retry;
+    options.timeout = std::chrono::seconds(35); // sign-in and the call, each with its own timeouts
+    return options;
+}
+
+std::string DispatchRelay::idempotencyKey(const std::string& orderKey)
+{
+    return "mercato-ecommerce-dispatch-order-" + orderKey;
+}
+
+std::string DispatchRelay::deliveryRequest(const std::string& message)
+{
+    sdk::JsonObject m = sdk::parseObject(message);
+    sdk::JsonObject order = sdk::makeObject();
+    order->set("foreign_order_id", m->getValue<std::int64_t>("foreign_order_id"));
+    order->set("products", m->getArray("products"));
+    sdk::JsonObject request = sdk::makeObject();
+    request->set("order", order);
+    request->set("origin", m->getObject("origin"));
+    request->set("destination", m->getObject("destination"));
+    return sdk::toJson(request);
+}
+
+sdk::JobResult DispatchRelay::send(const sdk::Job& job)
+{
+    if (!_delivery.configured())
+        return sdk::JobResult::retry("ecommerce.delivery.url is not set: the delivery service cannot be reached");
+    std::string body;
+    std::int64_t orderId = 0;
+    try {
+        body = deliveryRequest(job.payload);
+        orderId = sdk::parseObject(job.payload)->getValue<std::int64_t>("foreign_order_id");
+    } catch (const std::exception& e) {
+        return sdk::JobResult::fail(std::string("malformed dispatch message: ") + e.what());
+    }
+    sdk::HttpResult answer = _delivery.call("POST", "/deliveries", body, {{"Idempotency-Key", idempotencyKey(job.key)}});
+    const std::string what = answer.status == 0 ? answer.error
+                                                : "HTTP " + std::to_string(answer.status) + ": " + answer.body.substr(0, 300);
+    switch (answer.status) {
+    case 200:
+    case 201: {
+        try {
+            sdk::JsonObject data = sdk::parseObject(answer.body)->getObject("data");
+            if (!data)
+                throw std::invalid_argument("no data object");
+            _store.recordDelivery(orderId, {data->getValue<std::string>("tracking_number"), data->getValue<std::string>("status")});
+        } catch (const std::exception& e) {
+            return sdk::JobResult::retry(std::string("the delivery service's answer could not be read: ") + e.what());
+        }
+        return sdk::JobResult::done();
+    }
+    case 400:
+    case 409:
+    case 413:
+    case 415:
+    case 422:
+        return sdk::JobResult::fail("the delivery service refused the delivery of order " + std::to_string(orderId) + ": " + what);
+    default:
+        return sdk::JobResult::retry(what);
+    }
+}
+
+} // namespace mercato::ecommerce

@@ -1,0 +1,34 @@
+#pragma once
+// The handler of `ecommerce.order.dispatched` jobs: asks the delivery service to create the
+// delivery of a dispatched order (POST /deliveries with an Idempotency-Key derived from the order,
+// so however often it is retried — and the delivery service's own "same client, same order" rule
+// backs this — exactly one delivery exists per order) and records its tracking number.
+#include "domain/MarketStore.h"
+#include "jobs/DeliveryClient.h"
+
+#include "mercato/sdk/Jobs.h"
+
+namespace mercato::ecommerce {
+
+class DispatchRelay {
+public:
+    DispatchRelay(MarketStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry);
+
+    /// Done when the delivery exists (201, or 200 for one created before); Fail when the delivery
+    /// service refuses it for good (400, 409 for a different body, 413, 415, 422); Retry otherwise
+    /// (no answer, 5xx, 401/403 from a sign-in problem an operator can fix, 404, 429).
+    sdk::JobResult send(const sdk::Job& job);
+    sdk::JobTypeOptions jobOptions() const;
+
+    /// The delivery request (API.md §3) for an outbox message of Marketplace::dispatchMessage.
+    static std::string deliveryRequest(const std::string& message);
+    /// The Idempotency-Key of the delivery request of an order.
+    static std::string idempotencyKey(const std::string& orderKey);
+
+private:
+    MarketStore& _store;
+    DeliveryClient& _delivery;
+    sdk::RetryPolicy _retry;
+};
+
+} // namespace mercato::ecommerce
