@@ -10,6 +10,9 @@ list(APPEND MERCATO_UNIT_SUITES
     OrderRulesTest
     WebhookSignatureTest
     StatusMachineTest
+    SlotsTest
+    SettlementTest
+    LeaseKeeperTest
 )
 list(APPEND MERCATO_INTEGRATION_SUITES
     DatabaseSqliteTest
@@ -20,6 +23,8 @@ list(APPEND MERCATO_INTEGRATION_SUITES
     SqlMarketStoreMysqlTest
     SqlDeliveryStoreSqliteTest
     SqlDeliveryStoreMysqlTest
+    SchedulerStoreSqliteTest
+    SchedulerStoreMysqlTest
 )
 list(APPEND MERCATO_ACCEPTANCE_SUITES
     HostAcceptanceTest

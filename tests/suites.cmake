@@ -18,11 +18,11 @@ set(MERCATO_ACCEPTANCE_SUITES)
 include(${CMAKE_CURRENT_SOURCE_DIR}/suite-list.cmake)
 
 mercato_test_level(unit SOURCES ${_unit_sources} SUITES ${MERCATO_UNIT_SUITES}
-    LINK mercato-host-core accounts-core ecommerce-core delivery-core crypt)
+    LINK mercato-host-core accounts-core ecommerce-core delivery-core scheduler-core crypt)
 mercato_test_level(integration SOURCES ${_integration_sources} SUITES ${MERCATO_INTEGRATION_SUITES}
-    LINK mercato-host-core accounts-core ecommerce-core delivery-core crypt)
+    LINK mercato-host-core accounts-core ecommerce-core delivery-core scheduler-core crypt)
 mercato_test_level(acceptance SOURCES ${_acceptance_sources} SUITES ${MERCATO_ACCEPTANCE_SUITES}
     LINK mercato-host-core
     ENV "MERCATO_TEST_PLUGIN_DIR=${MERCATO_TEST_PLUGIN_DIR}")
 # Acceptance tests drive the real binary and plugins: build them first.
-add_dependencies(mercato-acceptance-tests mercato accounts ecommerce delivery wrongabi notaplugin)
+add_dependencies(mercato-acceptance-tests mercato accounts ecommerce delivery scheduler wrongabi notaplugin)

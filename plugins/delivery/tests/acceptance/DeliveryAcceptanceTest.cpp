@@ -1230,7 +1230,9 @@ public:
                      {"events.1:invalid_value"});
         expectErrors("events not an array", post("{" + ok + R"(,"events":"delivery.status_changed"})"), {"events:incorrect_type"});
         expectErrors("event not a string", post("{" + ok + R"(,"events":[1]})"), {"events.0:incorrect_type"});
-        expectErrors("secret given", post("{" + ok + R"(,"secret":"whsec_AAAA"})"), {"secret:unknown"});
+        // A client may bring its own secret (the ecommerce service keeps it in its config), but a strong one.
+        expectErrors("secret too short", post("{" + ok + R"(,"secret":"whsec_AAAA"})"), {"secret:invalid_format"});
+        expectErrors("secret not whsec_", post("{" + ok + R"(,"secret":"MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"})"), {"secret:invalid_format"});
         expectErrors("description 1001", post("{" + ok + R"(,"description":")" + std::string(1001, 'd') + R"("})"), {"description:too_long"});
         expectErrors("everything at once", post(R"({"url":"ftp://x","events":["nope"],"extra":1})"),
                      {"events.0:invalid_value", "extra:unknown", "url:invalid_format"});
