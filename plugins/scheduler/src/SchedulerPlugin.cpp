@@ -38,6 +38,7 @@ public:
                  integerKey("stopGraceSeconds", 10, 0, 300, "at shutdown, how long running jobs may finish before they are released"),
                  integerKey("maxRescues", 5, 1, 1000, "a job whose worker died this many times is dead (a job that kills its host)"),
                  integerKey("leader.ttlMillis", 15000, 1000, 600000, "the periodic-task leader lease; a stopped leader is replaced after it"),
+                 integerKey("retentionHours", 168, 1, 87600, "done jobs are deleted after this many hours (dead ones are kept)"),
                  stringKey("redis.host", "", "Redis for the leader lease (empty: the lease lives in the database)"),
                  integerKey("redis.port", 6379, 1, 65535, "port of that Redis"), redisPassword},
                 "Durable background jobs with retries and periodic tasks once per cluster (replaces Celery)"};
@@ -93,6 +94,18 @@ public:
                                 return oldest == 0 ? 0.0 : static_cast<double>(now - oldest);
                             });
         addSchedulerRoutes(ctx.router(), *_jobStore, clock);
+
+        // Done jobs are history: kept `retentionHours` for GET /admin/jobs, then deleted in
+        // batches by a periodic task of our own (once per cluster, like any other).
+        const std::int64_t retention = config.getInt("retentionHours") * 3600;
+        Poco::Logger* logger = &ctx.logger();
+        _tasks->add("scheduler.purge", std::chrono::seconds(600), [store, clock, retention, logger] {
+            std::size_t total = 0;
+            for (std::size_t n = 1; n > 0 && total < 1'000'000; total += n)
+                n = store->purgeDone(clock() / 1000 - retention, 5000);
+            if (total > 0)
+                logger->information("scheduler.purge: deleted %z done job(s)", total);
+        });
 
         if (ctx.serving()) {
             _jobs->start();

@@ -61,6 +61,9 @@ public:
     /// A dead job back to ready now, attempts reset; false when it is not dead.
     virtual bool requeue(std::int64_t id, std::int64_t now) = 0;
     virtual std::vector<JobCount> counts() = 0;
+    /// Deletes up to `limit` jobs done before `before` (jobs with a unique key are kept: they are
+    /// what makes the key unique). Returns how many.
+    virtual std::size_t purgeDone(std::int64_t before, std::size_t limit) = 0;
     /// Created-at of the oldest due ready job (Unix seconds), 0 when none.
     virtual std::int64_t oldestReady(std::int64_t now) = 0;
 };

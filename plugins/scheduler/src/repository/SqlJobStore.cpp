@@ -57,6 +57,10 @@ const char* const kRequeue =
 const char* const kCounts =
     "SELECT topic, CASE WHEN state = 'ready' AND attempts > 0 THEN 'retrying' ELSE state END AS s, COUNT(*) "
     "FROM mercato_outbox WHERE state IN ('ready', 'running', 'dead') GROUP BY topic, s ORDER BY topic, s";
+/// Through the claim index's state prefix; a subquery because SQLite has no DELETE … LIMIT.
+const char* const kPurgeDone =
+    "DELETE FROM mercato_outbox WHERE id IN (SELECT id FROM (SELECT id FROM mercato_outbox WHERE state = 'done' "
+    "AND done_at < ? AND unique_key IS NULL ORDER BY id LIMIT ?) AS old)";
 const char* const kOldestReady = "SELECT MIN(created_at) FROM mercato_outbox WHERE state = 'ready' AND next_attempt_at <= ?";
 
 std::string replaced(std::string text, const std::string& placeholder, const std::string& value)
@@ -284,6 +288,16 @@ std::vector<JobCount> SqlJobStore::counts()
     for (std::size_t i = 0; i < rs.rowCount(); ++i)
         counts.push_back({sdk::sql::text(rs, 0, i), sdk::sql::text(rs, 1, i), sdk::sql::integer(rs, 2, i)});
     return counts;
+}
+
+std::size_t SqlJobStore::purgeDone(std::int64_t before, std::size_t limit)
+{
+    Poco::Data::Session session = _db.session();
+    std::string stamp = utcText(before);
+    Poco::Int64 n = static_cast<Poco::Int64>(limit);
+    Statement st(session);
+    st << kPurgeDone, use(stamp), use(n);
+    return st.execute();
 }
 
 std::int64_t SqlJobStore::oldestReady(std::int64_t nowSeconds)

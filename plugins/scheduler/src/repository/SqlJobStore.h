@@ -23,6 +23,7 @@ public:
     std::optional<JobRow> find(std::int64_t id) override;
     bool requeue(std::int64_t id, std::int64_t now) override;
     std::vector<JobCount> counts() override;
+    std::size_t purgeDone(std::int64_t before, std::size_t limit) override;
     std::int64_t oldestReady(std::int64_t now) override;
 
 private:

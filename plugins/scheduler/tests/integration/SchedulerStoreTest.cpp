@@ -205,6 +205,27 @@ public:
         CPPUNIT_ASSERT_THROW(_outbox->append(big, "a", "k", std::string(70000, 'x')), std::invalid_argument);
     }
 
+    void purgeDeletesOldDoneJobsOnly()
+    {
+        const std::int64_t old1 = append("a", "1"), old2 = append("a", "2"), fresh = append("a", "3"), open = append("a", "4");
+        std::int64_t unique = 0;
+        {
+            sdk::Transaction tx(**_db);
+            unique = *_outbox->enqueue(tx, {"a", "5", "{}", "keep-me"});
+            tx.commit();
+        }
+        claimIds({}, 10, "t", _now);
+        CPPUNIT_ASSERT(_jobs->complete(old1, "t", _now - 1000));
+        CPPUNIT_ASSERT(_jobs->complete(old2, "t", _now - 900));
+        CPPUNIT_ASSERT(_jobs->complete(fresh, "t", _now));
+        CPPUNIT_ASSERT(_jobs->complete(unique, "t", _now - 1000));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _jobs->purgeDone(_now - 500, 1)); // a batch at a time
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _jobs->purgeDone(_now - 500, 10));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), _jobs->purgeDone(_now - 500, 10));
+        CPPUNIT_ASSERT(!_jobs->find(old1) && !_jobs->find(old2));
+        CPPUNIT_ASSERT(_jobs->find(fresh) && _jobs->find(open) && _jobs->find(unique));
+    }
+
     void slotRunsOnceAndAStaleLeaderRecordsNothing()
     {
         const std::int64_t f1 = _tasks->nextFence("a"), f2 = _tasks->nextFence("b");
@@ -252,6 +273,7 @@ private:
     CPPUNIT_TEST(deadJobsAreListedAndRequeued);                   \
     CPPUNIT_TEST(concurrentClaimsNeverShareAJob);                 \
     CPPUNIT_TEST(uniqueKeyEnqueuesOnceInsideTheCallersTransaction); \
+    CPPUNIT_TEST(purgeDeletesOldDoneJobsOnly);                    \
     CPPUNIT_TEST(slotRunsOnceAndAStaleLeaderRecordsNothing);      \
     CPPUNIT_TEST(databaseLeaseHasOneHolder);                      \
     CPPUNIT_TEST_SUITE_END()
