@@ -38,4 +38,6 @@ list(APPEND MERCATO_ACCEPTANCE_SUITES
     EcommerceOrderStatusAcceptanceTest
     EcommerceInputAcceptanceTest
     EcommerceConcurrencyAcceptanceTest
+    SchedulerAdminAcceptanceTest
+    MainFlowAcceptanceTest
 )
