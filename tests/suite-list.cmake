@@ -13,6 +13,7 @@ list(APPEND MERCATO_UNIT_SUITES
     SlotsTest
     SettlementTest
     LeaseKeeperTest
+    TaskRunnerTest
 )
 list(APPEND MERCATO_INTEGRATION_SUITES
     DatabaseSqliteTest

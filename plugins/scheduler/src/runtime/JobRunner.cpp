@@ -219,10 +219,16 @@ void JobRunner::runOne(const Claimed& claimed)
         } catch (...) {
             group.clear();
         }
-        std::lock_guard<std::mutex> lock(_mutex);
-        if (!group.empty() && _groupRunning[group] >= options.maxConcurrentPerGroup) {
+        bool busy = false;
+        {
+            std::lock_guard<std::mutex> lock(_mutex);
+            busy = !group.empty() && _groupRunning[group] >= options.maxConcurrentPerGroup;
+            if (!busy && !group.empty())
+                ++_groupRunning[group];
+        }
+        if (busy) {
             // Its endpoint is busy: back to the queue without counting an attempt, so the other
-            // endpoints' jobs get the workers.
+            // endpoints' jobs get the workers (if the release fails, the lease runs out instead).
             try {
                 _store.release(job.id, claimed.token, _clock() / 1000 + 1);
             } catch (...) {
@@ -230,8 +236,6 @@ void JobRunner::runOne(const Claimed& claimed)
             attempts(job.type, "deferred").inc();
             return;
         }
-        if (!group.empty())
-            ++_groupRunning[group];
     }
     sdk::JobResult result;
     try {
