@@ -14,6 +14,8 @@ list(APPEND MERCATO_UNIT_SUITES
     SettlementTest
     LeaseKeeperTest
     TaskRunnerTest
+    DispatchRelayTest
+    WebhookSenderTest
 )
 list(APPEND MERCATO_INTEGRATION_SUITES
     DatabaseSqliteTest
