@@ -43,4 +43,5 @@ list(APPEND MERCATO_ACCEPTANCE_SUITES
     EcommerceConcurrencyAcceptanceTest
     SchedulerAdminAcceptanceTest
     MainFlowAcceptanceTest
+    SchedulerFaultAcceptanceTest
 )

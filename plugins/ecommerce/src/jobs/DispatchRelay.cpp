@@ -4,8 +4,8 @@
 
 namespace mercato::ecommerce {
 
-DispatchRelay::DispatchRelay(MarketStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry)
-    : _store(store), _delivery(delivery), _retry(std::move(retry))
+DispatchRelay::DispatchRelay(MarketStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry, std::chrono::seconds callTimeout)
+    : _store(store), _delivery(delivery), _retry(std::move(retry)), _callTimeout(callTimeout)
 {
 }
 
@@ -13,7 +13,9 @@ sdk::JobTypeOptions DispatchRelay::jobOptions() const
 {
     sdk::JobTypeOptions options;
     options.retry = _retry;
-    options.timeout = std::chrono::seconds(35); // sign-in and the call, each with its own timeouts
+    // A sign-in and the call (with a retry after a 401: one more of each), their timeouts apply to
+    // connect, send and receive; in practice an attempt is over long before this bound.
+    options.timeout = 2 * _callTimeout + std::chrono::seconds(5);
     return options;
 }
 

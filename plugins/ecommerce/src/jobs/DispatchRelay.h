@@ -8,11 +8,14 @@
 
 #include "mercato/sdk/Jobs.h"
 
+#include <chrono>
+
 namespace mercato::ecommerce {
 
 class DispatchRelay {
 public:
-    DispatchRelay(MarketStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry);
+    /// `callTimeout`: of one call to the delivery service (an attempt makes at most a sign-in and the call).
+    DispatchRelay(MarketStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry, std::chrono::seconds callTimeout);
 
     /// Done when the delivery exists (201, or 200 for one created before); Fail when the delivery
     /// service refuses it for good (400, 409 for a different body, 413, 415, 422); Retry otherwise
@@ -29,6 +32,7 @@ private:
     MarketStore& _store;
     DeliveryClient& _delivery;
     sdk::RetryPolicy _retry;
+    std::chrono::seconds _callTimeout;
 };
 
 } // namespace mercato::ecommerce

@@ -4,6 +4,7 @@
 #include "mercato/sdk/Jobs.h"
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -40,12 +41,20 @@ struct Claimed {
 class JobStore {
 public:
     virtual ~JobStore() = default;
-    /// Claims up to `limit` due ready jobs of `types` (oldest first) for `token`, leased until
-    /// now + `leaseSeconds`. A job of an `ordered` type is due only when no earlier job of its type
-    /// and key is ready or running.
-    virtual std::vector<Claimed> claim(const std::vector<std::string>& types, const std::vector<std::string>& ordered,
-                                       std::size_t limit, const std::string& token, std::int64_t now,
-                                       std::int64_t leaseSeconds) = 0;
+    /// Claims up to `limit` due ready jobs of the types in `leaseSeconds` (oldest first) for
+    /// `token`, each leased until now + its type's lease. A job of an `ordered` type is due only
+    /// when no earlier job of its type and key is ready or running.
+    virtual std::vector<Claimed> claim(const std::map<std::string, std::int64_t>& leaseSeconds, const std::vector<std::string>& ordered,
+                                       std::size_t limit, const std::string& token, std::int64_t now) = 0;
+    /// The same with one lease for every type.
+    std::vector<Claimed> claim(const std::vector<std::string>& types, const std::vector<std::string>& ordered, std::size_t limit,
+                               const std::string& token, std::int64_t now, std::int64_t leaseSeconds)
+    {
+        std::map<std::string, std::int64_t> leases;
+        for (const auto& t : types)
+            leases[t] = leaseSeconds;
+        return claim(leases, ordered, limit, token, now);
+    }
     /// Ends a claimed job; each returns false when the claim is no longer `token`'s (its lease
     /// expired and it was rescued), and then changes nothing.
     virtual bool complete(std::int64_t id, const std::string& token, std::int64_t now) = 0;

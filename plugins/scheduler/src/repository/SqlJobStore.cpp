@@ -25,7 +25,8 @@ const char* const kClaimCandidates =
     "ORDER BY j.next_attempt_at, j.id LIMIT ?";
 const char* const kAnyDue =
     "SELECT id FROM mercato_outbox WHERE state = 'ready' AND next_attempt_at <= ? AND topic IN ({types}) LIMIT 1";
-const char* const kClaimUpdate = "UPDATE mercato_outbox SET state = 'running', claimed_by = ?, lease_until = ? WHERE id IN ({ids})";
+/// {leases}: `CASE topic WHEN ? THEN ? … END`, each type's lease end.
+const char* const kClaimUpdate = "UPDATE mercato_outbox SET state = 'running', claimed_by = ?, lease_until = {leases} WHERE id IN ({ids})";
 const char* const kClaimedRows =
     "SELECT id, topic, msg_key, payload, attempts, created_at, COALESCE(requeued_at, created_at) FROM mercato_outbox "
     "WHERE id IN ({ids}) ORDER BY id";
@@ -106,10 +107,13 @@ JobRow readRow(RecordSet& rs, std::size_t i)
 
 } // namespace
 
-std::vector<Claimed> SqlJobStore::claim(const std::vector<std::string>& types, const std::vector<std::string>& ordered,
-                                        std::size_t limit, const std::string& token, std::int64_t nowSeconds, std::int64_t leaseSeconds)
+std::vector<Claimed> SqlJobStore::claim(const std::map<std::string, std::int64_t>& leaseSeconds, const std::vector<std::string>& ordered,
+                                        std::size_t limit, const std::string& token, std::int64_t nowSeconds)
 {
     std::vector<Claimed> claimed;
+    std::vector<std::string> types;
+    for (const auto& [type, lease] : leaseSeconds)
+        types.push_back(type);
     if (types.empty() || limit == 0)
         return claimed;
     {
@@ -148,8 +152,18 @@ std::vector<Claimed> SqlJobStore::claim(const std::vector<std::string>& types, c
         return claimed;
     }
     const std::string list = sdk::sql::idList(chosen);
-    std::string holder = token, leaseUntil = utcText(nowSeconds + leaseSeconds);
-    session << replaced(kClaimUpdate, "{ids}", list), use(holder), use(leaseUntil), now;
+    std::string leases = "CASE topic";
+    for (std::size_t i = 0; i < types.size(); ++i)
+        leases += " WHEN ? THEN ?";
+    leases += " END";
+    Statement update(session);
+    update << replaced(replaced(kClaimUpdate, "{leases}", leases), "{ids}", list);
+    update.addBind(Poco::Data::Keywords::bind(token));
+    for (const auto& [type, lease] : leaseSeconds) {
+        update.addBind(Poco::Data::Keywords::bind(type));
+        update.addBind(Poco::Data::Keywords::bind(utcText(nowSeconds + lease)));
+    }
+    update.execute();
     Statement rows(session);
     rows << replaced(kClaimedRows, "{ids}", list);
     rows.execute();

@@ -12,8 +12,9 @@ class SqlJobStore final : public JobStore {
 public:
     explicit SqlJobStore(sdk::Database& db) : _db(db) {}
 
-    std::vector<Claimed> claim(const std::vector<std::string>& types, const std::vector<std::string>& ordered, std::size_t limit,
-                               const std::string& token, std::int64_t now, std::int64_t leaseSeconds) override;
+    using JobStore::claim;
+    std::vector<Claimed> claim(const std::map<std::string, std::int64_t>& leaseSeconds, const std::vector<std::string>& ordered,
+                               std::size_t limit, const std::string& token, std::int64_t nowSeconds) override;
     bool complete(std::int64_t id, const std::string& token, std::int64_t now) override;
     bool retryLater(std::int64_t id, const std::string& token, const std::string& error, std::int64_t at) override;
     bool kill(std::int64_t id, const std::string& token, const std::string& error, std::int64_t now) override;

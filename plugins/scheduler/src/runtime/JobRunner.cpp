@@ -111,9 +111,9 @@ void JobRunner::dispatchLoop()
 {
     int failures = 0;
     while (true) {
-        std::vector<std::string> types, ordered;
+        std::map<std::string, std::int64_t> leases;
+        std::vector<std::string> ordered;
         std::size_t want = 0;
-        std::int64_t lease = 0;
         {
             std::unique_lock<std::mutex> lock(_mutex);
             _dispatcherWake.wait(lock, [this] {
@@ -122,14 +122,11 @@ void JobRunner::dispatchLoop()
             if (_stopping)
                 return;
             want = std::min<std::size_t>(static_cast<std::size_t>(_idle) - _queue.size(), static_cast<std::size_t>(_settings.claimBatch));
-            std::int64_t longest = 0;
             for (const auto& [name, type] : _types) {
-                types.push_back(name);
+                leases[name] = type.options.timeout.count() + _settings.leaseMarginSeconds;
                 if (type.options.orderedByKey)
                     ordered.push_back(name);
-                longest = std::max<std::int64_t>(longest, type.options.timeout.count());
             }
-            lease = longest + _settings.leaseMarginSeconds;
             _woken = false;
         }
         std::size_t got = 0;
@@ -143,7 +140,7 @@ void JobRunner::dispatchLoop()
                 }
             }
             const std::string token = _settings.holder + "#" + std::to_string(++_claimSeq);
-            auto claimed = _store.claim(types, ordered, want, token, now, lease);
+            auto claimed = _store.claim(leases, ordered, want, token, now);
             got = claimed.size();
             bool stopping = false;
             {

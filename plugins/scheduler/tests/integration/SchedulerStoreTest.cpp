@@ -80,6 +80,17 @@ public:
         CPPUNIT_ASSERT(_outbox->find("a", "1").front().done);
     }
 
+    void eachTypeHasItsOwnLease()
+    {
+        const std::int64_t a = append("a", "1"), b = append("b", "2");
+        auto claimed = _jobs->claim(std::map<std::string, std::int64_t>{{"a", 10}, {"b", 100}}, {}, 10, "t", _now);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), claimed.size());
+        CPPUNIT_ASSERT_EQUAL(utcText(_now + 10), _jobs->find(a)->leaseUntil);
+        CPPUNIT_ASSERT_EQUAL(utcText(_now + 100), _jobs->find(b)->leaseUntil);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _jobs->rescueExpired(_now + 11, 5)); // only a's ran out
+        CPPUNIT_ASSERT_EQUAL(std::string("running"), state(b));
+    }
+
     void orderedKeyHoldsBackLaterJobsOfThatKeyOnly()
     {
         const std::int64_t a1 = append("a", "k1"), a2 = append("a", "k1"), other = append("a", "k2");
@@ -267,6 +278,7 @@ private:
 #define SCHEDULER_STORE_TESTS(Suite)                              \
     CPPUNIT_TEST_SUITE(Suite);                                    \
     CPPUNIT_TEST(claimLeasesAndCompletes);                        \
+    CPPUNIT_TEST(eachTypeHasItsOwnLease);                         \
     CPPUNIT_TEST(orderedKeyHoldsBackLaterJobsOfThatKeyOnly);      \
     CPPUNIT_TEST(expiredLeaseIsRescuedAndTheOldClaimIsVoid);      \
     CPPUNIT_TEST(jobThatKillsItsWorkerDiesAfterRepeatedRescues);  \
