@@ -184,44 +184,42 @@ std::vector<Claimed> SqlJobStore::claim(const std::map<std::string, std::int64_t
     return claimed;
 }
 
+namespace {
+
+/// Runs an UPDATE of a claimed job `… WHERE id = ? AND claimed_by = ? AND state = 'running'` with
+/// `values` bound first: true when the claim was still `token`'s and the job changed.
+bool updateClaimed(sdk::Database& db, const char* sql, const std::vector<std::string>& values, std::int64_t id, const std::string& token)
+{
+    Poco::Data::Session session = db.session();
+    Statement st(session);
+    st << sql;
+    for (const auto& v : values)
+        st.addBind(Poco::Data::Keywords::bind(v));
+    st.addBind(Poco::Data::Keywords::bind(static_cast<Poco::Int64>(id)));
+    st.addBind(Poco::Data::Keywords::bind(token));
+    return changedOne(st);
+}
+
+} // namespace
+
 bool SqlJobStore::complete(std::int64_t id, const std::string& token, std::int64_t nowSeconds)
 {
-    Poco::Data::Session session = _db.session();
-    std::string stamp = utcText(nowSeconds), holder = token;
-    Poco::Int64 i = id;
-    Statement st(session);
-    st << kComplete, use(stamp), use(i), use(holder);
-    return changedOne(st);
+    return updateClaimed(_db, kComplete, {utcText(nowSeconds)}, id, token);
 }
 
 bool SqlJobStore::retryLater(std::int64_t id, const std::string& token, const std::string& error, std::int64_t at)
 {
-    Poco::Data::Session session = _db.session();
-    std::string e = error.substr(0, 1000), next = utcText(at), holder = token;
-    Poco::Int64 i = id;
-    Statement st(session);
-    st << kRetry, use(e), use(next), use(i), use(holder);
-    return changedOne(st);
+    return updateClaimed(_db, kRetry, {error.substr(0, 1000), utcText(at)}, id, token);
 }
 
 bool SqlJobStore::kill(std::int64_t id, const std::string& token, const std::string& error, std::int64_t nowSeconds)
 {
-    Poco::Data::Session session = _db.session();
-    std::string e = error.substr(0, 1000), stamp = utcText(nowSeconds), holder = token;
-    Poco::Int64 i = id;
-    Statement st(session);
-    st << kKill, use(e), use(stamp), use(i), use(holder);
-    return changedOne(st);
+    return updateClaimed(_db, kKill, {error.substr(0, 1000), utcText(nowSeconds)}, id, token);
 }
 
 bool SqlJobStore::release(std::int64_t id, const std::string& token, std::int64_t at)
 {
-    Poco::Data::Session session = _db.session();
-    std::string next = utcText(at), holder = token;
-    Poco::Int64 i = id;
-    Statement st(session);
-    st << kRelease, use(next), use(i), use(holder);
-    return changedOne(st);
+    return updateClaimed(_db, kRelease, {utcText(at)}, id, token);
 }
 
 std::size_t SqlJobStore::rescueExpired(std::int64_t nowSeconds, int maxRescues)
