@@ -1,38 +1,23 @@
 // The scheduler's admin surface over HTTP: who may list and retry jobs, bad filters, a job that
 // goes dead when its target can never be reached within its policy, is listed with its reason,
 // re-queued by the admin, and shows on /metrics.
-#include "../../../ecommerce/tests/acceptance/EcommerceService.h"
-
-#include <Poco/Net/ServerSocket.h>
+#include "TwoServices.h"
 
 #include <cppunit/extensions/HelperMacros.h>
-
-#include <chrono>
-#include <thread>
 
 using namespace mercato::test;
 
 namespace {
 
-/// A loopback port nothing listens on (bound, read, closed).
-int closedPort()
-{
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
-    const int port = socket.address().port();
-    socket.close();
-    return port;
-}
-
-/// Polls GET `path` as `token` until `done(reply)` or `seconds` pass; returns the last reply.
+/// GET `path` as `token` until `done(reply)` or 20 s pass; returns the last reply.
 template <class F>
-HttpReply pollUntil(const EcommerceService& svc, const std::string& path, const std::string& token, F done, int seconds = 20)
+HttpReply pollUntil(const EcommerceService& svc, const std::string& path, const std::string& token, F done)
 {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-    HttpReply r = svc.http().get(path, token);
-    while (!done(r) && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    HttpReply r;
+    eventually([&] {
         r = svc.http().get(path, token);
-    }
+        return done(r);
+    }, 20);
     return r;
 }
 
@@ -50,7 +35,7 @@ public:
         _svc = std::make_unique<EcommerceService>(Backend::SQLite, std::map<std::string, std::string>{
             {"plugins.load", "accounts, ecommerce, scheduler"},
             {"scheduler.pollMillis", "50"},
-            {"ecommerce.delivery.url", "http://127.0.0.1:" + std::to_string(closedPort())},
+            {"ecommerce.delivery.url", "http://127.0.0.1:" + std::to_string(freePort())},
             {"ecommerce.delivery.username", "delivery@example.com"},
             {"ecommerce.delivery.password", "password"},
             {"ecommerce.delivery.timeout", "2"},
