@@ -68,7 +68,7 @@ public:
             throw std::invalid_argument("ecommerce.delivery.url must be an http(s) URL: " + *sdk::outboundUrlProblem(delivery.baseUrl, true));
         if (!delivery.baseUrl.empty() && delivery.username.empty())
             throw std::invalid_argument("ecommerce.delivery.username is required with ecommerce.delivery.url");
-        _delivery = std::make_unique<DeliveryClient>(delivery, [] { return Poco::Timestamp().epochTime(); });
+        _delivery = std::make_unique<DeliveryClient>(delivery, [] { return Poco::Timestamp().epochTime(); }, ctx.metrics());
         sdk::RetryPolicy retry;
         retry.delays = sdk::RetryPolicy::parseDelays(config.getString("delivery.retrySchedule"));
         retry.repeatEvery = config.getInt("delivery.retryEvery");

@@ -6,17 +6,15 @@
 
 namespace mercato::ecommerce {
 
-DeliveryClient::DeliveryClient(DeliveryClientSettings settings, std::function<std::int64_t()> now)
-    : _settings(std::move(settings)), _http(sdk::HttpClient::Options{_settings.allowPrivateNetworks, "mercato-ecommerce/1"}), _now(std::move(now))
+DeliveryClient::DeliveryClient(DeliveryClientSettings settings, std::function<std::int64_t()> now, sdk::Metrics& metrics)
+    : _settings(std::move(settings)),
+      _http(sdk::HttpClient::Options{_settings.allowPrivateNetworks, "mercato-ecommerce/1"}),
+      _now(std::move(now)),
+      _signedIn(metrics.counter("mercato_delivery_signins_total", "Sign-ins to the delivery service", "outcome=\"ok\"")),
+      _signInFailed(metrics.counter("mercato_delivery_signins_total", "Sign-ins to the delivery service", "outcome=\"failed\""))
 {
     while (!_settings.baseUrl.empty() && _settings.baseUrl.back() == '/')
         _settings.baseUrl.pop_back();
-}
-
-int DeliveryClient::signIns() const
-{
-    std::lock_guard<std::mutex> lock(_mutex);
-    return _signIns;
 }
 
 std::string DeliveryClient::token(sdk::HttpResult& failure, bool renew)
@@ -33,7 +31,6 @@ std::string DeliveryClient::token(sdk::HttpResult& failure, bool renew)
     request.body = sdk::toJson(credentials);
     request.timeout = std::chrono::duration_cast<std::chrono::milliseconds>(_settings.timeout);
     sdk::HttpResult result = _http.send(request);
-    ++_signIns;
     try {
         if (result.status == 200) {
             std::string token = sdk::parseObject(result.body)->getValue<std::string>("data");
@@ -41,12 +38,14 @@ std::string DeliveryClient::token(sdk::HttpResult& failure, bool renew)
             Poco::JWT::Token parsed(token);
             _expires = parsed.getExpiration().epochTime();
             _token = token;
+            _signedIn.inc();
             return _token;
         }
     } catch (const std::exception& e) {
         result.error = std::string("unreadable sign-in answer: ") + e.what();
     }
     _token.clear();
+    _signInFailed.inc();
     if (result.error.empty())
         result.error = "sign-in as " + _settings.username + " failed with HTTP " + std::to_string(result.status);
     failure = result;

@@ -3,6 +3,7 @@
 // DELIVERY_CLIENT account: signs in once, keeps the token and renews it a minute before it
 // expires (or at once when the delivery service answers 401) — never a sign-in per call.
 #include "mercato/sdk/HttpClient.h"
+#include "mercato/sdk/Metrics.h"
 
 #include <chrono>
 #include <cstdint>
@@ -22,16 +23,15 @@ struct DeliveryClientSettings {
 
 class DeliveryClient {
 public:
-    /// `now` gives Unix seconds (token renewal).
-    DeliveryClient(DeliveryClientSettings settings, std::function<std::int64_t()> now);
+    /// `now` gives Unix seconds (token renewal). Sign-ins are counted on /metrics as
+    /// `mercato_delivery_signins_total{outcome="ok"|"failed"}`.
+    DeliveryClient(DeliveryClientSettings settings, std::function<std::int64_t()> now, sdk::Metrics& metrics);
 
     /// Sends an authenticated JSON request to `path`; a 401 renews the token and tries once more.
     /// A failed sign-in comes back as the result of the sign-in (status and body), with `error` set.
     sdk::HttpResult call(const std::string& method, const std::string& path, const std::string& body = "",
                          const std::vector<std::pair<std::string, std::string>>& headers = {});
     bool configured() const { return !_settings.baseUrl.empty(); }
-    /// Sign-ins made so far (each one renews the token).
-    int signIns() const;
 
 private:
     /// The cached token, signing in when there is none or it expires within a minute.
@@ -43,7 +43,8 @@ private:
     mutable std::mutex _mutex;
     std::string _token;
     std::int64_t _expires = 0;
-    int _signIns = 0;
+    sdk::Counter& _signedIn;
+    sdk::Counter& _signInFailed;
 };
 
 } // namespace mercato::ecommerce

@@ -372,6 +372,10 @@ public:
         }
         CPPUNIT_ASSERT(fromOrders == listed);
 
+        // One sign-in served all ten requests (the token is cached, never a sign-in per message).
+        HttpReply metrics = shop.http().get("/metrics");
+        CPPUNIT_ASSERT_MESSAGE(metrics.body, metrics.body.find("mercato_delivery_signins_total{outcome=\"ok\"} 1\n") != std::string::npos);
+
         // And the jobs are done, none dead.
         const auto allDone = [&] {
             jobs = jobsOf(shop.http(), shop.admin(), kDispatchJob);
