@@ -31,7 +31,7 @@ public:
         return {"scheduler",
                 "1.0.0",
                 {},
-                {integerKey("workers", 4, 1, 64, "worker threads running jobs (separate from the HTTP threads)"),
+                {integerKey("workers", 8, 1, 64, "worker threads running jobs (separate from the HTTP threads)"),
                  integerKey("pollMillis", 200, 10, 60000, "how long an idle dispatcher waits before looking for due jobs again"),
                  integerKey("claimBatch", 16, 1, 1000, "jobs claimed per query at most"),
                  integerKey("leaseMarginSeconds", 30, 1, 3600, "a claimed job's lease: its type's timeout plus this"),

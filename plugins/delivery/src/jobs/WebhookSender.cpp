@@ -68,7 +68,13 @@ sdk::JobResult WebhookSender::send(const sdk::Job& job)
     } catch (const std::exception& e) {
         return sdk::JobResult::fail(std::string("malformed webhook job payload: ") + e.what());
     }
-    auto subscription = _store.findSubscription(subscriptionId);
+    std::optional<WebhookSubscription> subscription;
+    if (auto cached = _subscriptions.get(subscriptionId)) {
+        subscription = *cached;
+    } else {
+        subscription = _store.findSubscription(subscriptionId);
+        _subscriptions.add(subscriptionId, subscription);
+    }
     if (!subscription)
         return sdk::JobResult::done(); // deleted since: nobody to tell (nothing is recorded for it)
     auto change = _store.statusChange(deliveryId, sequence);

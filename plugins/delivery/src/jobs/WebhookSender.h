@@ -7,8 +7,11 @@
 #include "mercato/sdk/Jobs.h"
 #include "mercato/sdk/Metrics.h"
 
+#include <Poco/ExpireLRUCache.h>
+
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 namespace mercato::delivery {
 
@@ -44,6 +47,9 @@ private:
     sdk::HttpClient _http;
     sdk::Metrics& _metrics;
     std::function<std::int64_t()> _now;
+    /// Subscriptions read in the last 2 s (a burst of events to one endpoint reads it once; a
+    /// deleted one stops receiving within that time). Thread-safe.
+    Poco::ExpireLRUCache<std::int64_t, std::optional<WebhookSubscription>> _subscriptions{4096, 2000};
 };
 
 } // namespace mercato::delivery

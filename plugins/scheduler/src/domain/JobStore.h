@@ -43,12 +43,13 @@ public:
     virtual ~JobStore() = default;
     /// Claims up to `limit` due ready jobs of the types in `leaseSeconds` (oldest first) for
     /// `token`, each leased until now + its type's lease. A job of an `ordered` type is due only
-    /// when no earlier job of its type and key is ready or running.
+    /// when no earlier job of its type and key is ready or running. `expectWork` (the previous
+    /// claim was full) skips the cheap look for any due job that saves an idle system a transaction.
     virtual std::vector<Claimed> claim(const std::map<std::string, std::int64_t>& leaseSeconds, const std::vector<std::string>& ordered,
-                                       std::size_t limit, const std::string& token, std::int64_t now) = 0;
+                                       std::size_t limit, const std::string& token, std::int64_t now, bool expectWork = false) = 0;
     /// The same with one lease for every type.
-    std::vector<Claimed> claim(const std::vector<std::string>& types, const std::vector<std::string>& ordered, std::size_t limit,
-                               const std::string& token, std::int64_t now, std::int64_t leaseSeconds)
+    std::vector<Claimed> claimWithLease(const std::vector<std::string>& types, const std::vector<std::string>& ordered, std::size_t limit,
+                                        const std::string& token, std::int64_t now, std::int64_t leaseSeconds)
     {
         std::map<std::string, std::int64_t> leases;
         for (const auto& t : types)

@@ -108,7 +108,7 @@ JobRow readRow(RecordSet& rs, std::size_t i)
 } // namespace
 
 std::vector<Claimed> SqlJobStore::claim(const std::map<std::string, std::int64_t>& leaseSeconds, const std::vector<std::string>& ordered,
-                                        std::size_t limit, const std::string& token, std::int64_t nowSeconds)
+                                        std::size_t limit, const std::string& token, std::int64_t nowSeconds, bool expectWork)
 {
     std::vector<Claimed> claimed;
     std::vector<std::string> types;
@@ -116,7 +116,7 @@ std::vector<Claimed> SqlJobStore::claim(const std::map<std::string, std::int64_t
         types.push_back(type);
     if (types.empty() || limit == 0)
         return claimed;
-    {
+    if (!expectWork) {
         // An idle poll costs one plain read, no transaction and no write lock (SQLite has one writer).
         Poco::Data::Session session = _db.session();
         Statement any(session);

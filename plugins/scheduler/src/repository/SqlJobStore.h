@@ -12,9 +12,8 @@ class SqlJobStore final : public JobStore {
 public:
     explicit SqlJobStore(sdk::Database& db) : _db(db) {}
 
-    using JobStore::claim;
     std::vector<Claimed> claim(const std::map<std::string, std::int64_t>& leaseSeconds, const std::vector<std::string>& ordered,
-                               std::size_t limit, const std::string& token, std::int64_t nowSeconds) override;
+                               std::size_t limit, const std::string& token, std::int64_t nowSeconds, bool expectWork = false) override;
     bool complete(std::int64_t id, const std::string& token, std::int64_t now) override;
     bool retryLater(std::int64_t id, const std::string& token, const std::string& error, std::int64_t at) override;
     bool kill(std::int64_t id, const std::string& token, const std::string& error, std::int64_t now) override;

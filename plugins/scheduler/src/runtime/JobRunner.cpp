@@ -107,6 +107,14 @@ void JobRunner::stop()
     _threads.clear();
 }
 
+int JobRunner::queueRoom() const
+{
+    // Jobs for every idle worker and one more round for each worker: a busy pool finds its next
+    // jobs waiting instead of a claim round trip away, and a claim fetches many jobs at once.
+    // Queued jobs are leased already, so the queue stays short next to a lease.
+    return _idle + _settings.workers - static_cast<int>(_queue.size());
+}
+
 void JobRunner::dispatchLoop()
 {
     int failures = 0;
@@ -117,11 +125,11 @@ void JobRunner::dispatchLoop()
         {
             std::unique_lock<std::mutex> lock(_mutex);
             _dispatcherWake.wait(lock, [this] {
-                return _stopping || (!_types.empty() && _idle > static_cast<int>(_queue.size()));
+                return _stopping || (!_types.empty() && queueRoom() > 0);
             });
             if (_stopping)
                 return;
-            want = std::min<std::size_t>(static_cast<std::size_t>(_idle) - _queue.size(), static_cast<std::size_t>(_settings.claimBatch));
+            want = std::min<std::size_t>(static_cast<std::size_t>(queueRoom()), static_cast<std::size_t>(_settings.claimBatch));
             for (const auto& [name, type] : _types) {
                 leases[name] = type.options.timeout.count() + _settings.leaseMarginSeconds;
                 if (type.options.orderedByKey)
@@ -140,7 +148,8 @@ void JobRunner::dispatchLoop()
                 }
             }
             const std::string token = _settings.holder + "#" + std::to_string(++_claimSeq);
-            auto claimed = _store.claim(leases, ordered, want, token, now);
+            auto claimed = _store.claim(leases, ordered, want, token, now, /*expectWork=*/_lastClaimFull);
+            _lastClaimFull = claimed.size() == want;
             got = claimed.size();
             bool stopping = false;
             {

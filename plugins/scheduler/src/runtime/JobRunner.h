@@ -21,7 +21,7 @@
 namespace mercato::scheduler {
 
 struct RunnerSettings {
-    int workers = 4;
+    int workers = 8;
     int pollMillis = 200;      ///< idle wait between claims
     int claimBatch = 16;
     int leaseMarginSeconds = 30; ///< claim lease = the type's timeout + this
@@ -53,6 +53,8 @@ private:
     };
 
     void dispatchLoop();
+    /// How many more jobs the dispatcher may claim now (call with the mutex held).
+    int queueRoom() const;
     void workerLoop();
     void runOne(const Claimed& claimed);
     sdk::Counter& attempts(const std::string& type, const char* outcome);
@@ -75,6 +77,7 @@ private:
     bool _stopping = false;
     std::int64_t _claimSeq = 0;
     std::int64_t _lastRescue = 0;
+    bool _lastClaimFull = false; ///< dispatcher thread only: the last claim found all it asked for
     std::vector<std::thread> _threads;
     sdk::Counter* _rescued = nullptr;
 };

@@ -53,7 +53,7 @@ public:
                                        std::int64_t at, std::int64_t lease = 60)
     {
         std::vector<std::int64_t> ids;
-        for (const auto& c : _jobs->claim({"a", "b"}, ordered, limit, token, at, lease))
+        for (const auto& c : _jobs->claimWithLease({"a", "b"}, ordered, limit, token, at, lease))
             ids.push_back(c.job.id);
         return ids;
     }
@@ -64,7 +64,7 @@ public:
     {
         const std::int64_t j1 = append("a", "1", R"({"n":1})"), j2 = append("a", "2"), j3 = append("b", "3");
         append("other", "4"); // a type nobody claims here
-        auto first = _jobs->claim({"a", "b"}, {}, 2, "t1", _now, 60);
+        auto first = _jobs->claimWithLease({"a", "b"}, {}, 2, "t1", _now, 60);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), first.size());
         CPPUNIT_ASSERT_EQUAL(j1, first[0].job.id);
         CPPUNIT_ASSERT_EQUAL(std::string(R"({"n":1})"), first[0].job.payload);
@@ -116,7 +116,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("ready"), row->state);
         CPPUNIT_ASSERT_EQUAL(1, row->rescues);
         CPPUNIT_ASSERT(row->lastError.find("lease expired") != std::string::npos);
-        auto again = _jobs->claim({"a"}, {}, 1, "new-worker", _now + 11, 10);
+        auto again = _jobs->claimWithLease({"a"}, {}, 1, "new-worker", _now + 11, 10);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), again.size());
         CPPUNIT_ASSERT_EQUAL(1, again[0].job.attempt); // a rescue is no failed attempt
         CPPUNIT_ASSERT(!_jobs->complete(j, "dead-worker", _now + 12)); // the old worker woke up: no effect
@@ -163,7 +163,7 @@ public:
         auto row = _jobs->find(j);
         CPPUNIT_ASSERT_EQUAL(std::string("ready"), row->state);
         CPPUNIT_ASSERT_EQUAL(0, row->attempts);
-        auto again = _jobs->claim({"a"}, {}, 1, "t2", _now + 50, 60);
+        auto again = _jobs->claimWithLease({"a"}, {}, 1, "t2", _now + 50, 60);
         CPPUNIT_ASSERT_EQUAL(j, again.at(0).job.id);
         CPPUNIT_ASSERT_EQUAL(_now + 50, again[0].ageBase); // the retry policy measures age from the re-queue
     }
@@ -184,7 +184,7 @@ public:
         for (int t = 0; t < 4; ++t)
             threads.emplace_back([&, t] {
                 for (int round = 0;; ++round) {
-                    auto claimed = _jobs->claim({"a"}, {}, 7, "w" + std::to_string(t) + "-" + std::to_string(round), _now, 60);
+                    auto claimed = _jobs->claimWithLease({"a"}, {}, 7, "w" + std::to_string(t) + "-" + std::to_string(round), _now, 60);
                     if (claimed.empty())
                         return;
                     std::lock_guard<std::mutex> lock(mutex);
