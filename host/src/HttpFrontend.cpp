@@ -181,15 +181,6 @@ sdk::ApiError bodyTooLarge(std::size_t limit)
                          {{"body", "too_long", "at most " + std::to_string(limit) + " bytes"}});
 }
 
-/// True for a database error that a retry of the request can clear: a deadlock or a lock wait
-/// timeout (MariaDB 1213/1205), a busy or locked SQLite file.
-bool isTransientDatabaseError(const Poco::Exception& e)
-{
-    const std::string text = e.displayText();
-    return text.find("Deadlock found") != std::string::npos || text.find("Lock wait timeout") != std::string::npos
-           || text.find("database is locked") != std::string::npos || text.find("database is busy") != std::string::npos;
-}
-
 /// Bodies up to this size are read and dropped after an early error response.
 constexpr std::size_t kMaxDrainBytes = 16 * 1024 * 1024;
 
@@ -392,7 +383,7 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
         body = renderFailure("The database is busy; try again", {});
         extraHeaders.emplace_back("Retry-After", "1");
     } catch (const Poco::Exception& e) {
-        if (isTransientDatabaseError(e)) {
+        if (sdk::isTransientConflict(e)) {
             // Nothing was written (the transaction rolled back); the client may simply retry.
             status = 503;
             _log.warning("request %s %s %s: transient database conflict: %s", requestId, request.getMethod(), path, e.displayText());

@@ -1,5 +1,7 @@
 #include "mercato/sdk/ApiError.h"
 
+#include <Poco/Exception.h>
+
 namespace mercato::sdk {
 
 ApiError::ApiError(int status, std::string message, std::vector<FieldError> errors)
@@ -48,5 +50,12 @@ Conflict::~Conflict() = default;
 
 ServiceUnavailable::ServiceUnavailable(std::string message) : ApiError(503, std::move(message)) {}
 ServiceUnavailable::~ServiceUnavailable() = default;
+
+std::string errorText(const std::exception& e)
+{
+    if (auto poco = dynamic_cast<const Poco::Exception*>(&e))
+        return poco->displayText();
+    return e.what();
+}
 
 } // namespace mercato::sdk

@@ -1,5 +1,7 @@
 #include "mercato/sdk/Database.h"
 
+#include "mercato/sdk/ApiError.h"
+
 #include <Poco/Any.h>
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/MySQL/SessionImpl.h>
@@ -107,9 +109,7 @@ namespace {
 
 std::string messageOf(const std::exception& e)
 {
-    if (auto pe = dynamic_cast<const Poco::Exception*>(&e))
-        return pe->displayText();
-    return e.what();
+    return errorText(e);
 }
 
 } // namespace
@@ -120,6 +120,13 @@ bool isUniqueViolation(const std::exception& e)
     return text.find("Duplicate entry") != std::string::npos          // MariaDB/MySQL 1062
         || text.find("UNIQUE constraint failed") != std::string::npos // SQLite
         || text.find("PRIMARY KEY constraint failed") != std::string::npos;
+}
+
+bool isTransientConflict(const std::exception& e)
+{
+    const std::string text = messageOf(e);
+    return text.find("Deadlock found") != std::string::npos || text.find("Lock wait timeout") != std::string::npos
+           || text.find("database is locked") != std::string::npos || text.find("database is busy") != std::string::npos;
 }
 
 bool isConstraintViolation(const std::exception& e)

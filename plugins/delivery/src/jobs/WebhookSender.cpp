@@ -2,6 +2,7 @@
 
 #include "domain/Events.h"
 
+#include "mercato/sdk/ApiError.h"
 #include "mercato/sdk/Json.h"
 #include "mercato/sdk/WebhookSignature.h"
 
@@ -66,7 +67,7 @@ sdk::JobResult WebhookSender::send(const sdk::Job& job)
         deliveryId = ref->getValue<std::int64_t>("delivery_id");
         sequence = ref->getValue<int>("sequence");
     } catch (const std::exception& e) {
-        return sdk::JobResult::fail(std::string("malformed webhook job payload: ") + e.what());
+        return sdk::JobResult::fail(std::string("malformed webhook job payload: ") + sdk::errorText(e));
     }
     std::optional<WebhookSubscription> subscription;
     if (auto cached = _subscriptions.get(subscriptionId)) {

@@ -1,5 +1,6 @@
 #include "jobs/DeliveryClient.h"
 
+#include "mercato/sdk/ApiError.h"
 #include "mercato/sdk/Json.h"
 
 #include <Poco/JWT/Token.h>
@@ -42,7 +43,7 @@ std::string DeliveryClient::token(sdk::HttpResult& failure, bool renew)
             return _token;
         }
     } catch (const std::exception& e) {
-        result.error = std::string("unreadable sign-in answer: ") + e.what();
+        result.error = std::string("unreadable sign-in answer: ") + sdk::errorText(e);
     }
     _token.clear();
     _signInFailed.inc();

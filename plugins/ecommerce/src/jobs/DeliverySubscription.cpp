@@ -1,5 +1,6 @@
 #include "jobs/DeliverySubscription.h"
 
+#include "mercato/sdk/ApiError.h"
 #include "mercato/sdk/Json.h"
 
 #include <stdexcept>
@@ -48,7 +49,7 @@ sdk::JobResult DeliverySubscription::run(const sdk::Job&)
         ensure();
         return sdk::JobResult::done();
     } catch (const std::exception& e) {
-        return sdk::JobResult::retry(e.what());
+        return sdk::JobResult::retry(sdk::errorText(e));
     }
 }
 

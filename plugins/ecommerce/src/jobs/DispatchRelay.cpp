@@ -1,5 +1,6 @@
 #include "jobs/DispatchRelay.h"
 
+#include "mercato/sdk/ApiError.h"
 #include "mercato/sdk/Json.h"
 
 namespace mercato::ecommerce {
@@ -47,7 +48,7 @@ sdk::JobResult DispatchRelay::send(const sdk::Job& job)
         body = deliveryRequest(job.payload);
         orderId = sdk::parseObject(job.payload)->getValue<std::int64_t>("foreign_order_id");
     } catch (const std::exception& e) {
-        return sdk::JobResult::fail(std::string("malformed dispatch message: ") + e.what());
+        return sdk::JobResult::fail(std::string("malformed dispatch message: ") + sdk::errorText(e));
     }
     sdk::HttpResult answer = _delivery.call("POST", "/deliveries", body, {{"Idempotency-Key", idempotencyKey(job.key)}});
     const std::string what = answer.status == 0 ? answer.error
@@ -61,7 +62,7 @@ sdk::JobResult DispatchRelay::send(const sdk::Job& job)
                 throw std::invalid_argument("no data object");
             _store.recordDelivery(orderId, {data->getValue<std::string>("tracking_number"), data->getValue<std::string>("status")});
         } catch (const std::exception& e) {
-            return sdk::JobResult::retry(std::string("the delivery service's answer could not be read: ") + e.what());
+            return sdk::JobResult::retry(std::string("the delivery service's answer could not be read: ") + sdk::errorText(e));
         }
         return sdk::JobResult::done();
     }

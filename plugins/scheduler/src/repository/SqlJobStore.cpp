@@ -7,6 +7,9 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
+#include <chrono>
+#include <thread>
+
 using namespace Poco::Data::Keywords;
 using Poco::Data::RecordSet;
 using Poco::Data::Statement;
@@ -190,14 +193,24 @@ namespace {
 /// `values` bound first: true when the claim was still `token`'s and the job changed.
 bool updateClaimed(sdk::Database& db, const char* sql, const std::vector<std::string>& values, std::int64_t id, const std::string& token)
 {
-    Poco::Data::Session session = db.session();
-    Statement st(session);
-    st << sql;
-    for (const auto& v : values)
-        st.addBind(Poco::Data::Keywords::bind(v));
-    st.addBind(Poco::Data::Keywords::bind(static_cast<Poco::Int64>(id)));
-    st.addBind(Poco::Data::Keywords::bind(token));
-    return changedOne(st);
+    // A settlement that is lost makes the job run again (a duplicate webhook): a deadlock or lock
+    // wait, after which the database has rolled the statement back, is retried at once.
+    for (int round = 1;; ++round) {
+        try {
+            Poco::Data::Session session = db.session();
+            Statement st(session);
+            st << sql;
+            for (const auto& v : values)
+                st.addBind(Poco::Data::Keywords::bind(v));
+            st.addBind(Poco::Data::Keywords::bind(static_cast<Poco::Int64>(id)));
+            st.addBind(Poco::Data::Keywords::bind(token));
+            return changedOne(st);
+        } catch (const std::exception& e) {
+            if (round >= 5 || !sdk::isTransientConflict(e))
+                throw;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5 * round));
+        }
+    }
 }
 
 } // namespace
@@ -224,7 +237,9 @@ bool SqlJobStore::release(std::int64_t id, const std::string& token, std::int64_
 
 std::size_t SqlJobStore::rescueExpired(std::int64_t nowSeconds, int maxRescues)
 {
-    sdk::Transaction tx(_db);
+    // READ COMMITTED: the range scan over ix_outbox_lease takes no gap locks, which would block the
+    // settlements of running jobs (their index entries move into those gaps) into deadlocks.
+    sdk::Transaction tx(_db, sdk::Transaction::Isolation::ReadCommitted);
     auto& session = tx.session();
     std::string stamp = utcText(nowSeconds), stamp2 = stamp, stamp3 = stamp;
     Poco::Int32 max = maxRescues;
@@ -304,12 +319,15 @@ std::vector<JobCount> SqlJobStore::counts()
 
 std::size_t SqlJobStore::purgeDone(std::int64_t before, std::size_t limit)
 {
-    Poco::Data::Session session = _db.session();
+    // READ COMMITTED for the same reason as rescueExpired: no gap locks next to running jobs.
+    sdk::Transaction tx(_db, sdk::Transaction::Isolation::ReadCommitted);
     std::string stamp = utcText(before);
     Poco::Int64 n = static_cast<Poco::Int64>(limit);
-    Statement st(session);
+    Statement st(tx.session());
     st << kPurgeDone, use(stamp), use(n);
-    return st.execute();
+    const std::size_t deleted = st.execute();
+    tx.commit();
+    return deleted;
 }
 
 std::int64_t SqlJobStore::oldestReady(std::int64_t nowSeconds)

@@ -2,6 +2,8 @@
 
 #include "domain/Settlement.h"
 
+#include "mercato/sdk/ApiError.h"
+
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
@@ -99,7 +101,7 @@ void JobRunner::stop()
             _store.release(id, token, now);
             _logger.warning("job %s still running at shutdown: released to the queue", std::to_string(id));
         } catch (const std::exception& e) {
-            _logger.error("job %s: could not release it at shutdown: %s", std::to_string(id), std::string(e.what()));
+            _logger.error("job %s: could not release it at shutdown: %s", std::to_string(id), sdk::errorText(e));
         }
     }
     for (auto& t : _threads)
@@ -171,7 +173,7 @@ void JobRunner::dispatchLoop()
             failures = 0;
         } catch (const std::exception& e) {
             if (failures++ % 50 == 0)
-                _logger.warning("claiming jobs failed (retrying): %s", std::string(e.what()));
+                _logger.warning("claiming jobs failed (retrying): %s", sdk::errorText(e));
         }
         if (got < want) {
             std::unique_lock<std::mutex> lock(_mutex);
@@ -247,7 +249,7 @@ void JobRunner::runOne(const Claimed& claimed)
     try {
         result = type.handler(job);
     } catch (const std::exception& e) {
-        result = sdk::JobResult::retry(e.what());
+        result = sdk::JobResult::retry(sdk::errorText(e));
     } catch (...) {
         result = sdk::JobResult::retry("unknown exception");
     }
@@ -283,7 +285,7 @@ void JobRunner::runOne(const Claimed& claimed)
         }
     } catch (const std::exception& e) {
         // The database is away: the lease runs out and the job is rescued and run again.
-        _logger.error("job %s (%s): could not record the outcome: %s", std::to_string(job.id), job.type, std::string(e.what()));
+        _logger.error("job %s (%s): could not record the outcome: %s", std::to_string(job.id), job.type, sdk::errorText(e));
         return;
     }
     if (!ours)

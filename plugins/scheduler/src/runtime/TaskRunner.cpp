@@ -2,6 +2,8 @@
 
 #include "domain/Slots.h"
 
+#include "mercato/sdk/ApiError.h"
+
 #include <Poco/Stopwatch.h>
 
 #include <algorithm>
@@ -90,7 +92,7 @@ void TaskRunner::loop()
         try {
             runDue();
         } catch (const std::exception& e) {
-            _logger.warning("periodic tasks: %s", std::string(e.what()));
+            _logger.warning("periodic tasks: %s", sdk::errorText(e));
         }
         std::unique_lock<std::mutex> lock(_mutex);
         if (_stopping)
@@ -149,7 +151,7 @@ int TaskRunner::runDue()
             task->run();
         } catch (const std::exception& e) {
             ok = false;
-            error = e.what();
+            error = sdk::errorText(e);
             _logger.error("periodic task %s failed: %s", task->name, error);
         }
         task->lastSeconds.store(static_cast<double>(watch.elapsed()) / 1e6);
@@ -157,7 +159,7 @@ int TaskRunner::runDue()
         try {
             _store.finishRun(runId, ok, error, _clock() / 1000);
         } catch (const std::exception& e) {
-            _logger.warning("periodic task %s: could not record the end of its run: %s", task->name, std::string(e.what()));
+            _logger.warning("periodic task %s: could not record the end of its run: %s", task->name, sdk::errorText(e));
         }
         ++runs;
     }

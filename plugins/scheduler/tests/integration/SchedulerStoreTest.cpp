@@ -9,6 +9,7 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -198,6 +199,54 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(300), std::set<std::int64_t>(seen.begin(), seen.end()).size());
     }
 
+    /// Found by bench/scheduler.sh: the purge's and the rescue's range scans took gap locks that
+    /// deadlocked with settlements, and a lost settlement sent a webhook twice.
+    void settlementsSurviveConcurrentPurgeAndRescue()
+    {
+        {
+            std::vector<sdk::OutboxDraft> drafts;
+            for (int i = 0; i < 400; ++i)
+                drafts.push_back({"a", std::to_string(i), "{}"});
+            sdk::Transaction tx(**_db);
+            _outbox->appendAll(tx, drafts);
+            tx.commit();
+        }
+        auto claimed = _jobs->claimWithLease({"a"}, {}, 400, "w", _now, 600);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(400), claimed.size());
+        // Old done jobs next to the running ones, for the purge to scan.
+        std::atomic<bool> settling{true};
+        std::atomic<int> maintenanceErrors{0};
+        std::thread maintenance([&] {
+            while (settling) {
+                try {
+                    _jobs->purgeDone(_now + 3600, 50);
+                    _jobs->rescueExpired(_now, 5);
+                } catch (const std::exception&) {
+                    ++maintenanceErrors;
+                }
+            }
+        });
+        std::vector<std::thread> settlers;
+        std::atomic<int> settled{0}, failures{0};
+        for (int t = 0; t < 4; ++t)
+            settlers.emplace_back([&, t] {
+                for (std::size_t i = static_cast<std::size_t>(t); i < claimed.size(); i += 4) {
+                    try {
+                        if (_jobs->complete(claimed[i].job.id, "w", _now - 7200))
+                            ++settled;
+                    } catch (const std::exception&) {
+                        ++failures;
+                    }
+                }
+            });
+        for (auto& t : settlers)
+            t.join();
+        settling = false;
+        maintenance.join();
+        CPPUNIT_ASSERT_EQUAL(0, failures.load());
+        CPPUNIT_ASSERT_EQUAL(400, settled.load());
+    }
+
     void uniqueKeyEnqueuesOnceInsideTheCallersTransaction()
     {
         sdk::Transaction tx(**_db);
@@ -284,6 +333,7 @@ private:
     CPPUNIT_TEST(jobThatKillsItsWorkerDiesAfterRepeatedRescues);  \
     CPPUNIT_TEST(deadJobsAreListedAndRequeued);                   \
     CPPUNIT_TEST(concurrentClaimsNeverShareAJob);                 \
+    CPPUNIT_TEST(settlementsSurviveConcurrentPurgeAndRescue);     \
     CPPUNIT_TEST(uniqueKeyEnqueuesOnceInsideTheCallersTransaction); \
     CPPUNIT_TEST(purgeDeletesOldDoneJobsOnly);                    \
     CPPUNIT_TEST(slotRunsOnceAndAStaleLeaderRecordsNothing);      \

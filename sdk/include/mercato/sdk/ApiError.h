@@ -79,4 +79,8 @@ public:
     ~ServiceUnavailable() override;
 };
 
+/// The text of any exception for a log line or a job's last error: a Poco exception's
+/// displayText() (its what() is only the class name, "MySQL"), else what().
+MERCATO_SDK_API std::string errorText(const std::exception& e);
+
 } // namespace mercato::sdk

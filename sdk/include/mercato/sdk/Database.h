@@ -70,6 +70,10 @@ MERCATO_SDK_API std::int64_t lastInsertId(Poco::Data::Session& session, Dialect 
 
 /// True when `e` (thrown by a statement) is a unique-key violation on either dialect.
 MERCATO_SDK_API bool isUniqueViolation(const std::exception& e);
+/// True when `e` is a conflict that trying again can clear, after which the database has rolled
+/// the statement (MariaDB: the transaction) back: a deadlock or a lock wait timeout (MariaDB
+/// 1213/1205), a busy or locked SQLite file.
+MERCATO_SDK_API bool isTransientConflict(const std::exception& e);
 /// True when `e` is a CHECK / constraint violation other than uniqueness.
 MERCATO_SDK_API bool isConstraintViolation(const std::exception& e);
 
