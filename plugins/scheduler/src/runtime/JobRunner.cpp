@@ -72,23 +72,23 @@ void JobRunner::wake()
 
 void JobRunner::stop()
 {
-    std::deque<Claimed> unstarted;
+    std::deque<Queued> unstarted;
     {
         std::unique_lock<std::mutex> lock(_mutex);
         if (_threads.empty())
             return;
         _stopping = true;
         unstarted.swap(_queue);
-        for (const auto& c : unstarted)
-            _running.erase(c.job.id);
+        for (const auto& q : unstarted)
+            _running.erase(q.claimed.job.id);
         _workAvailable.notify_all();
         _dispatcherWake.notify_all();
         // Attempts in flight get the grace period to finish.
         _dispatcherWake.wait_for(lock, std::chrono::seconds(_settings.stopGraceSeconds), [this] { return _running.empty(); });
     }
     const std::int64_t now = _clock() / 1000;
-    for (const auto& c : unstarted)
-        _store.release(c.job.id, c.token, now);
+    for (const auto& q : unstarted)
+        _store.release(q.claimed.job.id, q.claimed.token, now);
     std::map<std::int64_t, std::string> stillRunning;
     {
         std::lock_guard<std::mutex> lock(_mutex);
@@ -113,8 +113,50 @@ int JobRunner::queueRoom() const
 {
     // Jobs for every idle worker and one more round for each worker: a busy pool finds its next
     // jobs waiting instead of a claim round trip away, and a claim fetches many jobs at once.
-    // Queued jobs are leased already, so the queue stays short next to a lease.
-    return _idle + _settings.workers - static_cast<int>(_queue.size());
+    // Jobs of a full group do not count (they wait for their group), but the queue as a whole
+    // stays below four rounds: queued jobs are leased already.
+    int runnableQueued = 0;
+    for (const auto& q : _queue)
+        runnableQueued += runnable(q) ? 1 : 0;
+    const int room = _idle + _settings.workers - runnableQueued;
+    const int cap = 4 * _settings.workers - static_cast<int>(_queue.size());
+    return std::min(room, cap);
+}
+
+bool JobRunner::runnable(const Queued& q) const
+{
+    if (q.group.empty())
+        return true;
+    auto it = _groupRunning.find(q.group);
+    return it == _groupRunning.end() || it->second < q.groupLimit;
+}
+
+std::vector<JobRunner::Queued> JobRunner::takeStale(std::int64_t nowMillis)
+{
+    std::vector<Queued> stale;
+    for (auto it = _queue.begin(); it != _queue.end();) {
+        if (!runnable(*it) && nowMillis - it->since > 1000) {
+            _running.erase(it->claimed.job.id);
+            stale.push_back(std::move(*it));
+            it = _queue.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    return stale;
+}
+
+void JobRunner::releaseDeferred(const std::vector<Queued>& jobs)
+{
+    const std::int64_t at = _clock() / 1000 + 1;
+    for (const auto& q : jobs) {
+        try {
+            _store.release(q.claimed.job.id, q.claimed.token, at); // no attempt counted
+        } catch (...) {
+            // the lease runs out instead
+        }
+        attempts(q.claimed.job.type, "deferred").inc();
+    }
 }
 
 void JobRunner::dispatchLoop()
@@ -124,13 +166,20 @@ void JobRunner::dispatchLoop()
         std::map<std::string, std::int64_t> leases;
         std::vector<std::string> ordered;
         std::size_t want = 0;
+        std::vector<Queued> stale;
         {
             std::unique_lock<std::mutex> lock(_mutex);
-            _dispatcherWake.wait(lock, [this] {
+            _dispatcherWake.wait_for(lock, std::chrono::milliseconds(_settings.pollMillis), [this] {
                 return _stopping || (!_types.empty() && queueRoom() > 0);
             });
             if (_stopping)
                 return;
+            stale = takeStale(_clock());
+            if (_types.empty() || queueRoom() <= 0) {
+                lock.unlock();
+                releaseDeferred(stale);
+                continue;
+            }
             want = std::min<std::size_t>(static_cast<std::size_t>(queueRoom()), static_cast<std::size_t>(_settings.claimBatch));
             for (const auto& [name, type] : _types) {
                 leases[name] = type.options.timeout.count() + _settings.leaseMarginSeconds;
@@ -139,6 +188,7 @@ void JobRunner::dispatchLoop()
             }
             _woken = false;
         }
+        releaseDeferred(stale);
         std::size_t got = 0;
         try {
             const std::int64_t now = _clock() / 1000;
@@ -158,9 +208,22 @@ void JobRunner::dispatchLoop()
                 std::lock_guard<std::mutex> lock(_mutex);
                 stopping = _stopping;
                 if (!stopping) {
+                    const std::int64_t since = _clock();
                     for (auto& c : claimed) {
+                        Queued q;
+                        auto type = _types.find(c.job.type);
+                        if (type != _types.end() && type->second.options.maxConcurrentPerGroup > 0) {
+                            try {
+                                q.group = type->second.options.group(c.job);
+                            } catch (...) {
+                                q.group.clear();
+                            }
+                            q.groupLimit = type->second.options.maxConcurrentPerGroup;
+                        }
+                        q.since = since;
                         _running[c.job.id] = c.token;
-                        _queue.push_back(std::move(c));
+                        q.claimed = std::move(c);
+                        _queue.push_back(std::move(q));
                     }
                     _workAvailable.notify_all();
                 }
@@ -188,29 +251,41 @@ void JobRunner::dispatchLoop()
 void JobRunner::workerLoop()
 {
     while (true) {
-        Claimed claimed;
+        Queued queued;
         {
             std::unique_lock<std::mutex> lock(_mutex);
-            _workAvailable.wait(lock, [this] { return _stopping || !_queue.empty(); });
-            if (_queue.empty())
-                return; // stopping
-            claimed = std::move(_queue.front());
-            _queue.pop_front();
+            auto next = _queue.end();
+            _workAvailable.wait(lock, [&] {
+                if (_stopping)
+                    return true;
+                // The oldest job that may start: a job of a full group waits, the others pass it.
+                next = std::find_if(_queue.begin(), _queue.end(), [this](const Queued& q) { return runnable(q); });
+                return next != _queue.end();
+            });
+            if (_stopping)
+                return;
+            queued = std::move(*next);
+            _queue.erase(next);
+            if (!queued.group.empty())
+                ++_groupRunning[queued.group];
             --_idle;
         }
-        runOne(claimed);
+        runOne(queued);
         std::lock_guard<std::mutex> lock(_mutex);
-        _running.erase(claimed.job.id);
+        if (!queued.group.empty() && --_groupRunning[queued.group] <= 0)
+            _groupRunning.erase(queued.group);
+        _running.erase(queued.claimed.job.id);
         ++_idle;
+        _workAvailable.notify_all(); // a job of that group may start now
         _dispatcherWake.notify_all();
     }
 }
 
-void JobRunner::runOne(const Claimed& claimed)
+void JobRunner::runOne(const Queued& queued)
 {
+    const Claimed& claimed = queued.claimed;
     const sdk::Job& job = claimed.job;
     Type type;
-    std::string group;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         auto it = _types.find(job.type);
@@ -221,30 +296,6 @@ void JobRunner::runOne(const Claimed& claimed)
         type = it->second;
     }
     const auto& options = type.options;
-    if (options.maxConcurrentPerGroup > 0) {
-        try {
-            group = options.group(job);
-        } catch (...) {
-            group.clear();
-        }
-        bool busy = false;
-        {
-            std::lock_guard<std::mutex> lock(_mutex);
-            busy = !group.empty() && _groupRunning[group] >= options.maxConcurrentPerGroup;
-            if (!busy && !group.empty())
-                ++_groupRunning[group];
-        }
-        if (busy) {
-            // Its endpoint is busy: back to the queue without counting an attempt, so the other
-            // endpoints' jobs get the workers (if the release fails, the lease runs out instead).
-            try {
-                _store.release(job.id, claimed.token, _clock() / 1000 + 1);
-            } catch (...) {
-            }
-            attempts(job.type, "deferred").inc();
-            return;
-        }
-    }
     sdk::JobResult result;
     try {
         result = type.handler(job);
@@ -252,11 +303,6 @@ void JobRunner::runOne(const Claimed& claimed)
         result = sdk::JobResult::retry(sdk::errorText(e));
     } catch (...) {
         result = sdk::JobResult::retry("unknown exception");
-    }
-    if (!group.empty()) {
-        std::lock_guard<std::mutex> lock(_mutex);
-        if (--_groupRunning[group] <= 0)
-            _groupRunning.erase(group);
     }
     const std::int64_t now = _clock() / 1000;
     const Settlement s = settle(result, job.attempt, now - claimed.ageBase, options.retry);

@@ -52,11 +52,25 @@ private:
         sdk::JobHandler handler;
     };
 
+    /// A claimed job waiting for a worker, with its group (empty: none) and that group's bound.
+    struct Queued {
+        Claimed claimed;
+        std::string group;
+        int groupLimit = 0;
+        std::int64_t since = 0; ///< clock ms when queued
+    };
+
     void dispatchLoop();
     /// How many more jobs the dispatcher may claim now (call with the mutex held).
     int queueRoom() const;
+    /// True when a worker may start `q` now: no group, or its group below its bound (mutex held).
+    bool runnable(const Queued& q) const;
+    /// Takes the queued jobs whose group has been full for over a second (mutex held): they go
+    /// back to the database, so that one slow endpoint never fills the queue.
+    std::vector<Queued> takeStale(std::int64_t nowMillis);
+    void releaseDeferred(const std::vector<Queued>& jobs);
     void workerLoop();
-    void runOne(const Claimed& claimed);
+    void runOne(const Queued& queued);
     sdk::Counter& attempts(const std::string& type, const char* outcome);
 
     JobStore& _store;
@@ -69,7 +83,7 @@ private:
     std::condition_variable _workAvailable;  ///< workers wait for queued jobs
     std::condition_variable _dispatcherWake; ///< the dispatcher waits for idle workers / wake()
     std::map<std::string, Type> _types;
-    std::deque<Claimed> _queue;
+    std::deque<Queued> _queue;
     std::map<std::int64_t, std::string> _running; ///< job id → claim token
     std::map<std::string, int> _groupRunning;
     int _idle = 0;
