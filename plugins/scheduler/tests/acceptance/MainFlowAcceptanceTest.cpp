@@ -313,9 +313,10 @@ public:
         topology.subscribe = false; // only the dispatch calls matter here
         TwoServices two(topology);
         EcommerceService& shop = two.startEcommerce(); // its delivery port: nothing listens there yet
-        const std::int64_t product = sellerProduct(shop, "7 Harbour Rd", "Lamp", 20);
+        constexpr int kOrders = 50; // the figure
+        const std::int64_t product = sellerProduct(shop, "7 Harbour Rd", "Lamp", kOrders + 10);
         std::vector<std::int64_t> orders;
-        for (int i = 0; i < 10; ++i)
+        for (int i = 0; i < kOrders; ++i)
             orders.push_back(dispatchedOrder(shop, product, 1));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(10), stockOf(shop, product));
 
@@ -359,11 +360,11 @@ public:
             return true;
         };
         const bool tracked = eventually(allTracked, 30);
-        CPPUNIT_ASSERT_MESSAGE(str(static_cast<std::int64_t>(tracking.size())) + " of 10 orders have a delivery" + two.logs(), tracked);
+        CPPUNIT_ASSERT_MESSAGE(str(static_cast<std::int64_t>(tracking.size())) + " of " + str(kOrders) + " orders have a delivery" + two.logs(), tracked);
 
-        // Exactly one delivery per order on the delivery service, ten distinct tracking numbers.
+        // Exactly one delivery per order on the delivery service, as many distinct tracking numbers.
         HttpReply list = allDeliveries(carrier);
-        CPPUNIT_ASSERT_EQUAL_MESSAGE(list.body, std::int64_t(10), totalOf(list));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(list.body, std::int64_t(kOrders), totalOf(list));
         std::set<std::string> listed;
         std::map<std::string, std::int64_t> orderOfTracking;
         Arr items = itemsOf(list);
@@ -372,7 +373,7 @@ public:
             listed.insert(d->getValue<std::string>("tracking_number"));
             orderOfTracking[d->getValue<std::string>("tracking_number")] = d->getObject("order")->getValue<std::int64_t>("foreign_order_id");
         }
-        CPPUNIT_ASSERT_EQUAL(std::size_t(10), listed.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(kOrders), listed.size());
         std::set<std::string> fromOrders;
         for (const auto& [id, tn] : tracking) {
             fromOrders.insert(tn);
@@ -380,7 +381,7 @@ public:
         }
         CPPUNIT_ASSERT(fromOrders == listed);
 
-        // One sign-in served all ten requests (the token is cached, never a sign-in per message).
+        // One sign-in served all the requests (the token is cached, never a sign-in per message).
         HttpReply metrics = shop.http().get("/metrics");
         CPPUNIT_ASSERT_MESSAGE(metrics.body, metrics.body.find("mercato_delivery_signins_total{outcome=\"ok\"} 1\n") != std::string::npos);
 
