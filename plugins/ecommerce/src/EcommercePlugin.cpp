@@ -77,6 +77,8 @@ public:
         const std::string receiver = config.getString("delivery.receiverUrl");
         if (!receiver.empty() && webhook.secret.empty())
             throw std::invalid_argument("ecommerce.delivery.receiverUrl needs ecommerce.delivery.webhookSecret (the shared secret)");
+        if (!receiver.empty() && delivery.baseUrl.empty())
+            throw std::invalid_argument("ecommerce.delivery.receiverUrl needs ecommerce.delivery.url");
         _subscription = std::make_unique<DeliverySubscription>(*_delivery, receiver, webhook.secret);
 
         DeliverySubscription* subscription = _subscription.get();
@@ -105,8 +107,6 @@ public:
         subscribeOptions.retry.giveUpAfter = 0; // until the delivery service answers
         jobs->handle(kSubscribeTopic, subscribeOptions, [subscription](const sdk::Job& job) { return subscription->run(job); });
         if (!receiver.empty() && ctx.serving()) {
-            if (delivery.baseUrl.empty())
-                throw std::invalid_argument("ecommerce.delivery.receiverUrl needs ecommerce.delivery.url");
             sdk::Transaction tx(ctx.database());
             Poco::SHA1Engine digest;
             digest.update(receiver);
