@@ -36,15 +36,6 @@ void JobRunner::handle(const std::string& type, sdk::JobTypeOptions options, sdk
     _dispatcherWake.notify_all();
 }
 
-std::vector<std::string> JobRunner::types() const
-{
-    std::lock_guard<std::mutex> lock(_mutex);
-    std::vector<std::string> names;
-    for (const auto& [name, type] : _types)
-        names.push_back(name);
-    return names;
-}
-
 sdk::Counter& JobRunner::attempts(const std::string& type, const char* outcome)
 {
     return _metrics.counter("mercato_job_attempts_total", "Job attempts by type and outcome (done, retry, dead, deferred)",
@@ -61,13 +52,6 @@ void JobRunner::start()
     for (int i = 0; i < _settings.workers; ++i)
         _threads.emplace_back([this] { workerLoop(); });
     _threads.emplace_back([this] { dispatchLoop(); });
-}
-
-void JobRunner::wake()
-{
-    std::lock_guard<std::mutex> lock(_mutex);
-    _woken = true;
-    _dispatcherWake.notify_all();
 }
 
 void JobRunner::stop()
@@ -186,7 +170,6 @@ void JobRunner::dispatchLoop()
                 if (type.options.orderedByKey)
                     ordered.push_back(name);
             }
-            _woken = false;
         }
         releaseDeferred(stale);
         std::size_t got = 0;
@@ -241,7 +224,7 @@ void JobRunner::dispatchLoop()
         if (got < want) {
             std::unique_lock<std::mutex> lock(_mutex);
             const int wait = failures > 0 ? _settings.pollMillis * 5 : _settings.pollMillis;
-            _dispatcherWake.wait_for(lock, std::chrono::milliseconds(wait), [this] { return _stopping || _woken; });
+            _dispatcherWake.wait_for(lock, std::chrono::milliseconds(wait), [this] { return _stopping; });
             if (_stopping)
                 return;
         }
@@ -286,14 +269,16 @@ void JobRunner::runOne(const Queued& queued)
     const Claimed& claimed = queued.claimed;
     const sdk::Job& job = claimed.job;
     Type type;
+    bool known = false;
     {
         std::lock_guard<std::mutex> lock(_mutex);
         auto it = _types.find(job.type);
-        if (it == _types.end()) {
-            _store.release(job.id, claimed.token, _clock() / 1000);
-            return;
-        }
-        type = it->second;
+        if ((known = it != _types.end()))
+            type = it->second;
+    }
+    if (!known) { // cannot happen (claims name registered types only); never crash a worker for it
+        _store.release(job.id, claimed.token, _clock() / 1000);
+        return;
     }
     const auto& options = type.options;
     sdk::JobResult result;

@@ -42,9 +42,6 @@ public:
     /// Stops claiming, lets running attempts finish for up to stopGraceSeconds, then gives every
     /// job this host still holds back to the queue (another host takes it at once) and joins.
     void stop();
-    /// Makes the dispatcher claim now instead of at the end of its idle wait.
-    void wake();
-    std::vector<std::string> types() const;
 
 private:
     struct Type {
@@ -81,13 +78,12 @@ private:
 
     mutable std::mutex _mutex;
     std::condition_variable _workAvailable;  ///< workers wait for queued jobs
-    std::condition_variable _dispatcherWake; ///< the dispatcher waits for idle workers / wake()
+    std::condition_variable _dispatcherWake; ///< the dispatcher waits for room in the queue
     std::map<std::string, Type> _types;
     std::deque<Queued> _queue;
     std::map<std::int64_t, std::string> _running; ///< job id → claim token
     std::map<std::string, int> _groupRunning;
     int _idle = 0;
-    bool _woken = false;
     bool _stopping = false;
     std::int64_t _claimSeq = 0;
     std::int64_t _lastRescue = 0;
