@@ -31,6 +31,7 @@ list(APPEND MERCATO_INTEGRATION_SUITES
 )
 list(APPEND MERCATO_ACCEPTANCE_SUITES
     HostAcceptanceTest
+    HttpFrontAcceptanceTest
     StartupAcceptanceTest
     ExamplePluginAcceptanceTest
     AccountsAcceptanceTest

@@ -213,8 +213,14 @@ int Host::listen()
     params->setServerName("mercato");
     params->setSoftwareVersion("mercato");
 
+    ConnectionGuard guard;
+    guard.headerTimeout = Poco::Timespan(static_cast<long>(http->getInt("headerTimeout")), 0);
+    guard.busyHeader = Poco::Timespan(http->getInt("busyHeaderMillis") * 1000);
+    guard.busyIdle = Poco::Timespan(http->getInt("busyIdleMillis") * 1000);
+    auto load = std::make_shared<ServerLoad>();
+
     Poco::Net::SocketAddress address(http->getString("host"), static_cast<Poco::UInt16>(http->getInt("port")));
-    Poco::Net::ServerSocket socket;
+    Poco::Net::ServerSocket socket = HttpServer::guardedSocket(guard, load);
     try {
         socket.bind(address, true, true);
         socket.listen(static_cast<int>(http->getInt("backlog")));
@@ -224,7 +230,7 @@ int Host::listen()
     const int port = socket.address().port();
     const int threads = static_cast<int>(http->getInt("maxThreads"));
     _httpPool = std::make_unique<Poco::ThreadPool>("http", std::min(threads, 4), threads, 60);
-    _http = std::make_unique<Poco::Net::HTTPServer>(frontend, *_httpPool, socket, params);
+    _http = std::make_unique<HttpServer>(frontend, *_httpPool, socket, params, load, _metrics);
     _http->start();
     return port;
 }

@@ -9,7 +9,8 @@
 #include "RouteTable.h"
 #include "TokenService.h"
 
-#include <Poco/Net/HTTPServer.h>
+#include "HttpServer.h"
+
 #include <Poco/ThreadPool.h>
 
 #include <memory>
@@ -61,7 +62,7 @@ private:
     // The server's own pool: HTTPServer without one uses Poco's default pool, whose capacity (16)
     // silently caps http.maxThreads and starves keep-alive connections beyond it.
     std::unique_ptr<Poco::ThreadPool> _httpPool;
-    std::unique_ptr<Poco::Net::HTTPServer> _http;
+    std::unique_ptr<HttpServer> _http;
     bool _serving = false;
 };
 

@@ -203,6 +203,11 @@ bool drainBody(Poco::Net::HTTPServerRequest& request, std::size_t limit)
 
 } // namespace
 
+std::string makeRequestId()
+{
+    return newRequestId();
+}
+
 std::string renderFailure(const std::string& message, const std::vector<sdk::FieldError>& errors)
 {
     sdk::JsonObject envelope = sdk::makeObject();

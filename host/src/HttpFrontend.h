@@ -50,6 +50,9 @@ private:
     Poco::Logger& _accessLog;
 };
 
+/// A new request id (X-Request-Id): a random per-process prefix and a counter.
+std::string makeRequestId();
+
 /// Renders the failure envelope `{"code":"fail","message":...,"errors":[...]}`.
 std::string renderFailure(const std::string& message, const std::vector<sdk::FieldError>& errors);
 

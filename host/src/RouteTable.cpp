@@ -83,6 +83,9 @@ void RouteTable::add(sdk::Route route)
 RouteMatch RouteTable::match(const std::string& method, const std::string& path) const
 {
     RouteMatch result;
+    // HEAD is served by the GET route of the path (RFC 9110 §9.3.2); the frontend sends no body.
+    const bool head = method == "HEAD";
+    const std::string wanted = head ? std::string("GET") : method;
     const std::vector<std::string> parts = splitPath(path);
     std::vector<int> bestScore;
     for (const auto& r : _routes) {
@@ -95,9 +98,12 @@ RouteMatch RouteTable::match(const std::string& method, const std::string& path)
             continue;
         result.pathKnown = true;
         const char* name = sdk::methodName(r->route.method);
-        if (std::find(result.allowed.begin(), result.allowed.end(), name) == result.allowed.end())
+        if (std::find(result.allowed.begin(), result.allowed.end(), name) == result.allowed.end()) {
             result.allowed.emplace_back(name);
-        if (method != name)
+            if (r->route.method == sdk::Method::Get)
+                result.allowed.emplace_back("HEAD");
+        }
+        if (wanted != name)
             continue;
         std::vector<int> score = specificity(*r);
         if (result.route && score <= bestScore)

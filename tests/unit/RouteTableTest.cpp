@@ -11,6 +11,7 @@ class RouteTableTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(matchesLiteralAndParameters);
     CPPUNIT_TEST(literalSegmentBeatsParameter);
     CPPUNIT_TEST(reportsAllowedMethodsForKnownPath);
+    CPPUNIT_TEST(headIsServedByTheGetRoute);
     CPPUNIT_TEST(unknownPathIsNotKnown);
     CPPUNIT_TEST(trailingSlashAndEmptySegments);
     CPPUNIT_TEST(decodesParameters);
@@ -57,9 +58,20 @@ public:
         auto m = t.match("PUT", "/orders");
         CPPUNIT_ASSERT(!m.route);
         CPPUNIT_ASSERT(m.pathKnown);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(2), m.allowed.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(3), m.allowed.size());
         CPPUNIT_ASSERT_EQUAL(std::string("GET"), m.allowed[0]);
-        CPPUNIT_ASSERT_EQUAL(std::string("POST"), m.allowed[1]);
+        CPPUNIT_ASSERT_EQUAL(std::string("HEAD"), m.allowed[1]);
+        CPPUNIT_ASSERT_EQUAL(std::string("POST"), m.allowed[2]);
+    }
+
+    void headIsServedByTheGetRoute()
+    {
+        auto t = table();
+        auto m = t.match("HEAD", "/orders/12");
+        CPPUNIT_ASSERT(m.route);
+        CPPUNIT_ASSERT_EQUAL(std::string("/orders/{id}"), m.route->route.pattern);
+        CPPUNIT_ASSERT(m.route->route.method == mercato::sdk::Method::Get);
+        CPPUNIT_ASSERT_EQUAL(std::string("12"), m.params.at(0).second);
     }
 
     void unknownPathIsNotKnown()
