@@ -44,5 +44,6 @@ list(APPEND MERCATO_ACCEPTANCE_SUITES
     EcommerceConcurrencyAcceptanceTest
     SchedulerAdminAcceptanceTest
     MainFlowAcceptanceTest
+    AuthorizationMatrixAcceptanceTest
     SchedulerFaultAcceptanceTest
 )
