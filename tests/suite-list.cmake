@@ -7,6 +7,8 @@ list(APPEND MERCATO_UNIT_SUITES
     ConfigStoreTest
     MigratorTest
     PasswordHasherTest
+    SigninLimiterTest
+    HashGateTest
     OrderRulesTest
     WebhookSignatureTest
     StatusMachineTest

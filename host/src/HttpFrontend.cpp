@@ -116,6 +116,7 @@ public:
     const std::string& rawBody() const override { return raw; }
     const Poco::Dynamic::Var& json() const override { return parsed; }
     const sdk::Principal* principal() const override { return caller ? &*caller : nullptr; }
+    std::string clientAddress() const override { return _rq.clientAddress().host().toString(); }
 
     std::vector<std::pair<std::string, std::string>> params;
     std::string raw;
@@ -297,12 +298,15 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
                 why = "not a Bearer credential";
             if (claims) {
                 if (_users) {
-                    if (auto user = _users->findUser(claims->userId))
+                    if (auto user = _users->findUser(claims->userId); user && user->tokenVersion != claims->tokenVersion)
+                        why = "token version " + std::to_string(claims->tokenVersion) + " of user " + std::to_string(claims->userId)
+                              + " was revoked (now " + std::to_string(user->tokenVersion) + ")";
+                    else if (user)
                         rq.caller = std::move(*user);
                     else
                         why = "user " + std::to_string(claims->userId) + " no longer exists";
                 } else {
-                    rq.caller = sdk::Principal{claims->userId, claims->role, "", "", nullptr};
+                    rq.caller = sdk::Principal{claims->userId, claims->role, "", "", nullptr, claims->tokenVersion};
                 }
             }
             if (!rq.caller && !route.access.isPublic()) {

@@ -32,6 +32,44 @@ bool numericClaim(const Poco::JWT::Token& token, const std::string& name, std::i
     return true;
 }
 
+/// A compact JWS is exactly three non-empty base64url segments (RFC 7515 §3.1, §7.1; no padding).
+/// POCO's parser reads the first three segments and ignores anything after a third dot.
+bool isThreeBase64UrlSegments(const std::string& jwt)
+{
+    int dots = 0;
+    bool segmentEmpty = true;
+    for (const char c : jwt) {
+        if (c == '.') {
+            if (segmentEmpty)
+                return false;
+            ++dots;
+            segmentEmpty = true;
+        } else if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_') {
+            segmentEmpty = false;
+        } else {
+            return false;
+        }
+    }
+    return dots == 2 && !segmentEmpty;
+}
+
+/// Reads an integer claim (not a boolean, not a fraction); false when absent or not one.
+bool integerClaim(const Poco::JWT::Token& token, const std::string& name, std::int64_t& out)
+{
+    const auto& payload = token.payload();
+    if (!payload.has(name))
+        return false;
+    Poco::Dynamic::Var v = payload.get(name);
+    if (!v.isInteger() || v.isBoolean())
+        return false;
+    try {
+        out = v.convert<Poco::Int64>();
+    } catch (const Poco::Exception&) {
+        return false;
+    }
+    return true;
+}
+
 } // namespace
 
 TokenService::TokenService(std::string secret, std::string issuer, std::int64_t lifetimeSeconds)
@@ -53,6 +91,7 @@ std::string TokenService::issueAt(const sdk::Principal& principal, std::int64_t 
     token.setType("JWT");
     token.setSubject(std::to_string(principal.id));
     token.payload().set("role", principal.role);
+    token.payload().set("ver", static_cast<Poco::Int64>(principal.tokenVersion));
     token.payload().set("iat", static_cast<Poco::Int64>(issuedAt));
     token.payload().set("exp", static_cast<Poco::Int64>(expiresAt));
     token.setIssuer(_issuer);
@@ -61,6 +100,10 @@ std::string TokenService::issueAt(const sdk::Principal& principal, std::int64_t 
 
 std::optional<VerifiedClaims> TokenService::verify(const std::string& jwt, std::string& why) const
 {
+    if (!isThreeBase64UrlSegments(jwt)) {
+        why = "not three base64url segments";
+        return std::nullopt;
+    }
     Poco::JWT::Token token;
     try {
         if (!_signer.tryVerify(jwt, token)) {
@@ -109,8 +152,14 @@ std::optional<VerifiedClaims> TokenService::verify(const std::string& jwt, std::
         why = "bad subject";
         return std::nullopt;
     }
+    std::int64_t version = 0;
+    if (payload.has("ver") && (!integerClaim(token, "ver", version) || version < 0)) {
+        why = "bad token version";
+        return std::nullopt;
+    }
     VerifiedClaims claims;
     claims.userId = id;
+    claims.tokenVersion = version;
     if (payload.has("role") && payload.get("role").isString())
         claims.role = payload.getValue<std::string>("role");
     return claims;

@@ -15,13 +15,17 @@ namespace mercato::host {
 struct VerifiedClaims {
     std::int64_t userId = 0;
     std::string role;
+    /// The `ver` claim; 0 for a token without one (issued before versions existed).
+    std::int64_t tokenVersion = 0;
 };
 
 /// Issues and verifies this service's HS256 access tokens (API.md §1 "Auth").
 ///
 /// POCO's Signer only checks the signature and the algorithm list (and throws for `alg: none`),
-/// so this class checks the rest itself: HS256 only, `exp` present and in the future, `nbf` if
-/// present, `iss` equal to this service's issuer, `sub` a positive integer in a string.
+/// so this class checks the rest itself: exactly three non-empty base64url segments, HS256 only,
+/// `exp` present and in the future, `nbf` if present, `iss` equal to this service's issuer, `sub`
+/// a positive integer in a string, `ver` (when present) a non-negative integer. Whether `ver` is
+/// the user's current token version is the caller's check (HttpFrontend, with the user directory).
 class TokenService final : public sdk::TokenIssuer {
 public:
     TokenService(std::string secret, std::string issuer, std::int64_t lifetimeSeconds);

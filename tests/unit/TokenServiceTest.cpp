@@ -44,6 +44,8 @@ class TokenServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(rejectsWrongOrMissingIssuer);
     CPPUNIT_TEST(rejectsBadSubject);
     CPPUNIT_TEST(rejectsGarbage);
+    CPPUNIT_TEST(requiresExactlyThreeBase64UrlSegments);
+    CPPUNIT_TEST(carriesTheTokenVersion);
     CPPUNIT_TEST(verifiesFromManyThreadsAtOnce);
     CPPUNIT_TEST_SUITE_END();
 
@@ -163,6 +165,64 @@ public:
         CPPUNIT_ASSERT(!accepted("a.b.c"));
         CPPUNIT_ASSERT(!accepted("not a token"));
         CPPUNIT_ASSERT(!accepted("..."));
+    }
+
+    // The user's token version travels as `ver`; a token from before versions counts as 0, and a
+    // version that is not a non-negative integer is refused.
+    void carriesTheTokenVersion()
+    {
+        sdk::Principal p{42, "SELLER", "s@example.com", "S", nullptr};
+        p.tokenVersion = 7;
+        const std::string jwt = service.issue(p);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(7), Poco::JWT::Token(jwt).payload().getValue<Poco::Int64>("ver"));
+        std::string why;
+        auto c = service.verify(jwt, why);
+        CPPUNIT_ASSERT_MESSAGE(why, c.has_value());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(7), c->tokenVersion);
+
+        auto old = claims(); // no `ver` claim
+        auto legacy = service.verify(sign(old), why);
+        CPPUNIT_ASSERT_MESSAGE(why, legacy.has_value());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), legacy->tokenVersion);
+
+        auto zero = service.verify(service.issue({5, "SELLER", "", "", nullptr}), why);
+        CPPUNIT_ASSERT_MESSAGE(why, zero.has_value());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), zero->tokenVersion);
+
+        for (const Poco::Dynamic::Var& bad : {Poco::Dynamic::Var(-1), Poco::Dynamic::Var(1.5), Poco::Dynamic::Var("3"), Poco::Dynamic::Var(true)}) {
+            auto t = claims();
+            t.payload().set("ver", bad);
+            CPPUNIT_ASSERT_MESSAGE(bad.toString(), !accepted(sign(t)));
+        }
+        auto good = claims();
+        good.payload().set("ver", 3);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(3), service.verify(sign(good), why)->tokenVersion);
+    }
+
+    // A valid token with anything appended as a fourth segment was accepted: POCO's parser only
+    // looks at the first three.
+    void requiresExactlyThreeBase64UrlSegments()
+    {
+        const std::string jwt = service.issue({42, "SELLER", "s@example.com", "S", nullptr});
+        CPPUNIT_ASSERT(accepted(jwt));
+        CPPUNIT_ASSERT(!accepted(jwt + ".extra"));
+        CPPUNIT_ASSERT(!accepted(jwt + "."));
+        CPPUNIT_ASSERT(!accepted(jwt + ".."));
+        const std::size_t first = jwt.find('.');
+        const std::size_t second = jwt.find('.', first + 1);
+        const std::string header = jwt.substr(0, first);
+        const std::string payload = jwt.substr(first + 1, second - first - 1);
+        const std::string signature = jwt.substr(second + 1);
+        CPPUNIT_ASSERT(accepted(header + "." + payload + "." + signature));
+        CPPUNIT_ASSERT(!accepted(header + "." + payload + "." + signature + "." + signature));
+        CPPUNIT_ASSERT(!accepted(header + ".." + payload + "." + signature));
+        CPPUNIT_ASSERT(!accepted(header + "." + payload + "."));
+        CPPUNIT_ASSERT(!accepted("." + payload + "." + signature));
+        // Only the base64url alphabet, without padding or whitespace.
+        CPPUNIT_ASSERT(!accepted(header + "." + payload + "." + signature + "="));
+        CPPUNIT_ASSERT(!accepted(header + "." + payload + "." + signature + " "));
+        CPPUNIT_ASSERT(!accepted(header + " ." + payload + "." + signature));
+        CPPUNIT_ASSERT(!accepted(header + "." + payload + "\n." + signature));
     }
 };
 

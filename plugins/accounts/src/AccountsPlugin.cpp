@@ -1,7 +1,9 @@
 // The accounts plugin: users, roles, sign-up/sign-in and the user directory the host authenticates
 // requests against. Wiring only; the rules live in domain/, SQL in repository/, JSON in http/.
 #include "domain/AccountService.h"
+#include "domain/HashGate.h"
 #include "domain/PasswordHasher.h"
+#include "domain/SigninLimiter.h"
 #include "http/AccountRoutes.h"
 #include "repository/SqlUserStore.h"
 
@@ -9,8 +11,10 @@
 
 #include <Poco/String.h>
 
+#include <chrono>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 const mercato::sdk::MigrationSet& accountsMigrations();
 
@@ -62,7 +66,17 @@ public:
                  integerKey("hashCost", 0, 0, 31, "hash cost; 0: the library's default (yescrypt 5, bcrypt 12)"),
                  integerKey("userCacheMillis", 2000, 0, 60'000,
                             "how long the user behind a request's token is reused before it is read again; 0: read on "
-                            "every request. Changes through this host apply at once, other hosts' within this time")},
+                            "every request. Changes through this host apply at once, other hosts' within this time"),
+                 integerKey("hashConcurrency", 0, 0, 1024,
+                            "password hashes (sign-in, sign-up, password change) run at once at most; 0: half the cores, at least 1"),
+                 integerKey("hashQueueLength", 16, 0, 10'000, "requests that may wait for a hashing slot; one more is 503 with Retry-After"),
+                 integerKey("hashQueueMillis", 2000, 0, 60'000, "how long a request waits for a hashing slot before it is 503 with Retry-After"),
+                 integerKey("signin.usernameLimit", 10, 0, 1'000'000,
+                            "failed sign-ins per username (existing or not) in a window, then 429; 0: no limit. A success resets it"),
+                 integerKey("signin.usernameWindowSeconds", 300, 1, 86'400, "the window of signin.usernameLimit, from its first failure"),
+                 integerKey("signin.addressLimit", 100, 0, 1'000'000,
+                            "failed sign-ins per client address in a window, then 429; 0: no limit. Counted in each host's memory"),
+                 integerKey("signin.addressWindowSeconds", 300, 1, 86'400, "the window of signin.addressLimit, from its first failure")},
                 "Users, roles, sign-up and sign-in, token issuing"};
     }
 
@@ -85,13 +99,23 @@ public:
         policy.mockAccounts = parseMockAccounts(config.getList("mockUsers"), policy);
 
         ctx.database().migrate("accounts", accountsMigrations());
+        HashGate::Settings gate;
+        gate.maxConcurrent = config.getInt("hashConcurrency") > 0 ? static_cast<std::size_t>(config.getInt("hashConcurrency"))
+                                                                  : HashGate::defaultConcurrency(std::thread::hardware_concurrency());
+        gate.maxWaiting = static_cast<std::size_t>(config.getInt("hashQueueLength"));
+        gate.maxWait = std::chrono::milliseconds(config.getInt("hashQueueMillis"));
+        _gate = std::make_unique<HashGate>(gate);
+        SigninLimits limits;
+        limits.perUsername = {config.getInt("signin.usernameLimit"), config.getInt("signin.usernameWindowSeconds") * 1000};
+        limits.perAddress = {config.getInt("signin.addressLimit"), config.getInt("signin.addressWindowSeconds") * 1000};
+        _limiter = std::make_unique<SigninLimiter>(limits);
         _hasher = std::make_unique<PasswordHasher>(config.getString("hashScheme") == "bcrypt" ? PasswordHasher::Scheme::Bcrypt
                                                                                              : PasswordHasher::Scheme::Yescrypt,
                                                    static_cast<unsigned long>(config.getInt("hashCost")));
         _store = std::make_unique<SqlUserStore>(ctx.database());
-        _service = std::make_unique<AccountService>(*_store, *_hasher, policy);
+        _service = std::make_unique<AccountService>(*_store, *_hasher, *_gate, policy);
         ctx.services().provide<sdk::UserDirectory>(std::make_shared<AccountDirectory>(*_service));
-        addAccountRoutes(ctx.router(), *_service, ctx.tokens());
+        addAccountRoutes(ctx.router(), *_service, ctx.tokens(), *_limiter);
 
         AccountService* service = _service.get();
         const sdk::TokenIssuer* tokens = &ctx.tokens();
@@ -102,7 +126,7 @@ public:
                            if (service->policy().mockAccounts.empty())
                                throw std::invalid_argument("no mock accounts configured (accounts.mockUsers)");
                            for (const User& u : service->ensureMockAccounts())
-                               out << u.username << '\t' << tokens->issue({u.id, u.role, u.username, u.name, nullptr}) << '\n';
+                               out << u.username << '\t' << tokens->issue(principalOf(u)) << '\n';
                            return 0;
                        }});
     }
@@ -110,6 +134,8 @@ public:
     void stop() override {}
 
 private:
+    std::unique_ptr<HashGate> _gate;
+    std::unique_ptr<SigninLimiter> _limiter;
     std::unique_ptr<PasswordHasher> _hasher;
     std::unique_ptr<SqlUserStore> _store;
     std::unique_ptr<AccountService> _service;

@@ -9,11 +9,23 @@ bool AccountPolicy::isRole(const std::string& role) const
     return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
-AccountService::AccountService(UserStore& store, const PasswordHasher& hasher, AccountPolicy policy)
-    : _store(store), _hasher(hasher), _policy(std::move(policy))
+AccountService::AccountService(UserStore& store, const PasswordHasher& hasher, HashGate& gate, AccountPolicy policy)
+    : _store(store), _hasher(hasher), _gate(gate), _policy(std::move(policy))
 {
     if (_policy.userCacheMillis > 0)
         _requestCache = std::make_unique<Poco::ExpireLRUCache<std::int64_t, User>>(10'000, _policy.userCacheMillis);
+}
+
+std::string AccountService::hashPassword(const std::string& password)
+{
+    HashGate::Slot slot = _gate.enter();
+    return _hasher.hash(password);
+}
+
+bool AccountService::verifyPassword(const std::string& password, const std::string& hash)
+{
+    HashGate::Slot slot = _gate.enter();
+    return _hasher.verify(password, hash);
 }
 
 User AccountService::create(const std::string& name, const std::string& username, const std::string& password, const std::string& role,
@@ -22,7 +34,7 @@ User AccountService::create(const std::string& name, const std::string& username
     User user;
     user.name = name;
     user.username = username;
-    user.passwordHash = _hasher.hash(password);
+    user.passwordHash = hashPassword(password);
     user.role = role;
     if (_policy.shippingAddress)
         user.shippingAddress = std::move(shippingAddress);
@@ -33,10 +45,10 @@ std::optional<User> AccountService::authenticate(const std::string& username, co
 {
     std::optional<User> user = _store.findByUsername(username);
     if (!user) {
-        _hasher.verify(password, _hasher.decoyHash());
+        verifyPassword(password, _hasher.decoyHash());
         return std::nullopt;
     }
-    if (!_hasher.verify(password, user->passwordHash))
+    if (!verifyPassword(password, user->passwordHash))
         return std::nullopt;
     return user;
 }
@@ -47,16 +59,24 @@ std::optional<User> AccountService::findForRequest(std::int64_t id)
         return _store.findById(id);
     if (auto cached = _requestCache->get(id))
         return *cached;
+    const std::uint64_t forgetsBefore = _forgets.load();
     std::optional<User> user = _store.findById(id);
-    if (user)
-        _requestCache->add(id, *user); // absence is not cached: a new user is found at once
+    // Absence is not cached: a new user is found at once. A copy read while a change was under way
+    // is taken out again (a password change must revoke at once): forget() counts before it removes.
+    if (user) {
+        _requestCache->add(id, *user);
+        if (_forgets.load() != forgetsBefore)
+            _requestCache->remove(id);
+    }
     return user;
 }
 
 void AccountService::forget(std::int64_t id)
 {
-    if (_requestCache)
+    if (_requestCache) {
+        ++_forgets;
         _requestCache->remove(id);
+    }
 }
 
 bool AccountService::remove(std::int64_t id)
@@ -82,7 +102,7 @@ std::optional<User> AccountService::update(std::int64_t id, const UserChanges& c
     if (changes.name)
         user->name = *changes.name;
     if (changes.password)
-        user->passwordHash = _hasher.hash(*changes.password);
+        user->passwordHash = hashPassword(*changes.password);
     if (changes.shippingAddress && _policy.shippingAddress)
         user->shippingAddress = *changes.shippingAddress;
     if (changes.role)
@@ -90,7 +110,7 @@ std::optional<User> AccountService::update(std::int64_t id, const UserChanges& c
     // MariaDB reports changed (not matched) rows, so the row count cannot tell "gone" from
     // "unchanged": read the user back instead.
     forget(id);
-    _store.update(*user);
+    _store.update(*user, changes.password.has_value());
     forget(id);
     return _store.findById(id);
 }

@@ -15,6 +15,9 @@ struct User {
     std::optional<std::string> shippingAddress;
     std::string createdAt;
     std::string updatedAt;
+    /// Raised by every password change; tokens carry the version they were issued with (claim
+    /// `ver`) and the host refuses the others, so a password change revokes earlier tokens.
+    std::int64_t tokenVersion = 0;
 };
 
 } // namespace mercato::accounts

@@ -26,9 +26,11 @@ public:
     /// Users ordered by id.
     virtual std::vector<User> list(std::int64_t limit, std::int64_t offset) = 0;
     virtual std::int64_t count() = 0;
-    /// Writes name, password hash, role, shipping address and updated_at. The result is the
-    /// affected-row count's verdict, which MariaDB reports as false for an unchanged row.
-    virtual bool update(const User& user) = 0;
+    /// Writes name, password hash, role, shipping address and updated_at; `revokeTokens` also
+    /// raises the stored token version by one in the same statement. The version is never written
+    /// from `user`, so an update from a copy read before a revocation cannot undo it. The result is
+    /// the affected-row count's verdict, which MariaDB reports as false for an unchanged row.
+    virtual bool update(const User& user, bool revokeTokens) = 0;
     virtual bool remove(std::int64_t id) = 0;
 };
 

@@ -32,6 +32,38 @@ sdk::Conflict duplicate(const std::string& username)
                          {{"username", "duplicate", "username " + username + " is already registered"}});
 }
 
+/// RateLimit-Limit/-Remaining/-Reset of the sign-in rule closest to refusing (none when both are off).
+sdk::ApiError withRateHeaders(sdk::ApiError error, const SigninDecision& d)
+{
+    if (d.limit > 0) {
+        error.withHeader("RateLimit-Limit", std::to_string(d.limit));
+        error.withHeader("RateLimit-Remaining", std::to_string(d.remaining));
+        error.withHeader("RateLimit-Reset", std::to_string(d.resetSeconds));
+    }
+    return error;
+}
+
+sdk::ApiError tooManySignins(const SigninDecision& d)
+{
+    sdk::ApiError error(429, "Too many sign-in attempts; try again in " + std::to_string(d.retryAfterSeconds) + " s");
+    error.withHeader("Retry-After", std::to_string(d.retryAfterSeconds));
+    return withRateHeaders(error, d);
+}
+
+/// A handler that hashes a password: no hashing slot (HashGate) is 503 with `Retry-After`.
+sdk::Handler hashing(sdk::Handler handler)
+{
+    return [handler = std::move(handler)](const sdk::Request& rq) {
+        try {
+            return handler(rq);
+        } catch (const HashingBusy&) {
+            sdk::ServiceUnavailable busy("Too many password checks at once; try again");
+            busy.withHeader("Retry-After", "1");
+            throw busy;
+        }
+    };
+}
+
 /// Admins may see and change every user; others only themselves — anyone else's id is a 404.
 void requireSelfOrAdmin(const sdk::Request& rq, const AccountService& service, std::int64_t id)
 {
@@ -60,28 +92,33 @@ sdk::JsonObject userJson(const User& user, bool withShippingAddress)
     return o;
 }
 
+sdk::Principal principalOf(const User& user, sdk::JsonObject profile)
+{
+    return sdk::Principal{user.id, user.role, user.username, user.name, std::move(profile), user.tokenVersion};
+}
+
 std::optional<sdk::Principal> AccountDirectory::findUser(std::int64_t id)
 {
     std::optional<User> user = _service.findForRequest(id);
     if (!user)
         return std::nullopt;
-    return sdk::Principal{user->id, user->role, user->username, user->name, userJson(*user, _service.policy().shippingAddress)};
+    return principalOf(*user, userJson(*user, _service.policy().shippingAddress));
 }
 
-void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::TokenIssuer& tokens)
+void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::TokenIssuer& tokens, SigninLimiter& limiter)
 {
     const AccountPolicy& policy = service.policy();
     const bool withAddress = policy.shippingAddress;
     AccountService* svc = &service;
     const sdk::TokenIssuer* issuer = &tokens;
-    auto principalOf = [](const User& u) { return sdk::Principal{u.id, u.role, u.username, u.name, nullptr}; };
+    SigninLimiter* limits = &limiter;
 
     if (!policy.signupRole.empty()) {
         std::vector<sdk::SchemaField> fields{sdk::required("name", name()), sdk::required("username", username()),
                                              sdk::required("password", password())};
         if (withAddress)
             fields.push_back(sdk::required("shipping_address", address()));
-        router.add(Route(Method::Post, "/signup", Access::anyone(), [svc, issuer, principalOf](const sdk::Request& rq) {
+        router.add(Route(Method::Post, "/signup", Access::anyone(), hashing([svc, issuer](const sdk::Request& rq) {
             sdk::JsonObject body = rq.body();
             auto password = sdk::optionalString(body, "password");
             rejectNul(password);
@@ -92,19 +129,26 @@ void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::T
             } catch (const DuplicateUsername&) {
                 throw duplicate(body->getValue<std::string>("username"));
             }
-        }).withBody(Schema::object(fields)).withSummary("Create an account and get a token"));
+        })).withBody(Schema::object(fields)).withSummary("Create an account and get a token"));
     }
 
-    router.add(Route(Method::Post, "/signin", Access::anyone(), [svc, issuer, principalOf](const sdk::Request& rq) {
+    // Limited before the password is checked, so a refused attempt costs no hash; counted per
+    // username whether or not it exists, and per client address.
+    router.add(Route(Method::Post, "/signin", Access::anyone(), hashing([svc, issuer, limits](const sdk::Request& rq) {
         sdk::JsonObject body = rq.body();
         std::string username = body->getValue<std::string>("username");
         for (auto& c : username)
             c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        const std::string address = rq.clientAddress();
+        const SigninDecision decision = limits->check(username, address);
+        if (!decision.allowed)
+            throw tooManySignins(decision);
         std::optional<User> user = svc->authenticate(username, body->getValue<std::string>("password"));
         if (!user)
-            throw sdk::Unauthorized("Invalid username or password");
+            throw withRateHeaders(sdk::Unauthorized("Invalid username or password"), limits->failed(username, address));
+        limits->succeeded(username);
         return Response::ok(issuer->issue(principalOf(*user)), "Signed in");
-    }).withBody(Schema::object({sdk::required("username", Schema::string().maxLength(254)),
+    })).withBody(Schema::object({sdk::required("username", Schema::string().maxLength(254)),
                                 sdk::required("password", Schema::string().noTrim().maxLength(128))}))
                    .withSummary("Exchange username and password for a token"));
 
@@ -132,7 +176,7 @@ void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::T
                                                sdk::required("role", Schema::string().oneOf(policy.roles))};
     if (withAddress)
         createFields.push_back(sdk::optional("shipping_address", address()));
-    router.add(Route(Method::Post, "/users", Access::admin(), [svc, withAddress](const sdk::Request& rq) {
+    router.add(Route(Method::Post, "/users", Access::admin(), hashing([svc, withAddress](const sdk::Request& rq) {
         sdk::JsonObject body = rq.body();
         auto password = sdk::optionalString(body, "password");
         rejectNul(password);
@@ -143,7 +187,7 @@ void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::T
         } catch (const DuplicateUsername&) {
             throw duplicate(body->getValue<std::string>("username"));
         }
-    }).withBody(Schema::object(createFields)).withSummary("Create a user with any role (admin)"));
+    })).withBody(Schema::object(createFields)).withSummary("Create a user with any role (admin)"));
 
     router.add(Route(Method::Get, "/users/{id}", Access::authenticated(), [svc, withAddress](const sdk::Request& rq) {
         const std::int64_t id = rq.idParam("id");
@@ -158,7 +202,7 @@ void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::T
                                                sdk::optional("role", Schema::string().oneOf(policy.roles))};
     if (withAddress)
         updateFields.push_back(sdk::optional("shipping_address", address()));
-    router.add(Route(Method::Put, "/users/{id}", Access::authenticated(), [svc, withAddress](const sdk::Request& rq) {
+    router.add(Route(Method::Put, "/users/{id}", Access::authenticated(), hashing([svc, withAddress](const sdk::Request& rq) {
         const std::int64_t id = rq.idParam("id");
         requireSelfOrAdmin(rq, *svc, id);
         sdk::JsonObject body = rq.body();
@@ -174,7 +218,7 @@ void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::T
         if (!user)
             throw sdk::NotFound("User not found");
         return Response::ok(userJson(*user, withAddress), "User updated");
-    }).withBody(Schema::object(updateFields)).withSummary("Change a user (admin, or the user themselves)"));
+    })).withBody(Schema::object(updateFields)).withSummary("Change a user (admin, or the user themselves); a new password revokes the user's earlier tokens"));
 
     router.add(Route(Method::Delete, "/users/{id}", Access::authenticated(), [svc, withAddress](const sdk::Request& rq) {
         const std::int64_t id = rq.idParam("id");

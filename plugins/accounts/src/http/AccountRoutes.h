@@ -1,5 +1,6 @@
 #pragma once
 #include "domain/AccountService.h"
+#include "domain/SigninLimiter.h"
 
 #include "mercato/sdk/Router.h"
 #include "mercato/sdk/UserDirectory.h"
@@ -9,8 +10,12 @@ namespace mercato::accounts {
 /// The user JSON of API.md: {id,name,username,role[,shipping_address],created_at,updated_at}.
 sdk::JsonObject userJson(const User& user, bool withShippingAddress);
 
-/// Registers /signup (when the policy has a sign-up role), /signin, /me and /users.
-void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::TokenIssuer& tokens);
+/// The principal a token is issued for (and the host authenticates as): id, role, names, token version.
+sdk::Principal principalOf(const User& user, sdk::JsonObject profile = nullptr);
+
+/// Registers /signup (when the policy has a sign-up role), /signin (limited by `limiter`), /me and
+/// /users. A route that hashes a password answers 503 with `Retry-After` when no hashing slot can be had.
+void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::TokenIssuer& tokens, SigninLimiter& limiter);
 
 /// The sdk::UserDirectory the host authenticates requests with.
 class AccountDirectory final : public sdk::UserDirectory {

@@ -11,7 +11,7 @@ namespace mercato::accounts {
 
 namespace {
 
-const char* const kColumns = "id, name, username, password_hash, role, shipping_address, created_at, updated_at";
+const char* const kColumns = "id, name, username, password_hash, role, shipping_address, created_at, updated_at, token_version";
 const std::string kSelectById = std::string("SELECT ") + kColumns + " FROM users WHERE id = ?";
 const std::string kSelectByUsername = std::string("SELECT ") + kColumns + " FROM users WHERE username = ?";
 const std::string kSelectPage = std::string("SELECT ") + kColumns + " FROM users ORDER BY id LIMIT ? OFFSET ?";
@@ -19,7 +19,8 @@ const char* const kCount = "SELECT COUNT(*) FROM users";
 const char* const kInsert =
     "INSERT INTO users (name, username, password_hash, role, shipping_address, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
 const char* const kUpdate =
-    "UPDATE users SET name = ?, password_hash = ?, role = ?, shipping_address = ?, updated_at = ? WHERE id = ?";
+    "UPDATE users SET name = ?, password_hash = ?, role = ?, shipping_address = ?, updated_at = ?, token_version = token_version + ? "
+    "WHERE id = ?";
 const char* const kDelete = "DELETE FROM users WHERE id = ?";
 
 std::vector<User> readUsers(Poco::Data::Statement& statement)
@@ -38,6 +39,7 @@ std::vector<User> readUsers(Poco::Data::Statement& statement)
             u.shippingAddress = rs.value(5).convert<std::string>();
         u.createdAt = rs.value(6).convert<std::string>();
         u.updatedAt = rs.value(7).convert<std::string>();
+        u.tokenVersion = rs.value(8).convert<Poco::Int64>();
         users.push_back(std::move(u));
     }
     return users;
@@ -110,15 +112,16 @@ std::int64_t SqlUserStore::count()
     return n;
 }
 
-bool SqlUserStore::update(const User& user)
+bool SqlUserStore::update(const User& user, bool revokeTokens)
 {
     Poco::Data::Session session = _db.session();
     std::string name = user.name, hash = user.passwordHash, role = user.role, at = sdk::utcNow();
     Poco::Nullable<std::string> address = nullable(user.shippingAddress);
     Poco::Int64 id = user.id;
+    Poco::Int64 versionStep = revokeTokens ? 1 : 0;
     std::size_t rows = 0;
     Poco::Data::Statement st(session);
-    st << kUpdate, use(name), use(hash), use(role), use(address), use(at), use(id);
+    st << kUpdate, use(name), use(hash), use(role), use(address), use(at), use(versionStep), use(id);
     rows = st.execute();
     return rows > 0;
 }

@@ -15,7 +15,7 @@ public:
     User create(User user) override;
     std::vector<User> list(std::int64_t limit, std::int64_t offset) override;
     std::int64_t count() override;
-    bool update(const User& user) override;
+    bool update(const User& user, bool revokeTokens) override;
     bool remove(std::int64_t id) override;
 
 private:

@@ -8,6 +8,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
+#include <Poco/String.h>
 #include <Poco/Timestamp.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -129,6 +130,10 @@ class AccountsAcceptanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(adminManagesAnyUser);
     CPPUNIT_TEST(unknownUserIdIs404);
     CPPUNIT_TEST(deletedUsersTokenIs401);
+    CPPUNIT_TEST(passwordChangeRevokesEarlierTokens);
+    CPPUNIT_TEST(signinLimitedPerUsername);
+    CPPUNIT_TEST(signinLimitEndsWithItsWindow);
+    CPPUNIT_TEST(signinLimitedPerAddressAcrossUsernames);
     CPPUNIT_TEST(mockUsersIsIdempotent);
     CPPUNIT_TEST(deliveryHasNoPublicSignupAndNoAddress);
     CPPUNIT_TEST(deliveryRejectsEcommerceTokens);
@@ -512,26 +517,29 @@ public:
         CPPUNIT_ASSERT(put.body.find("renewed-password") == std::string::npos);
 
         assertSigninFails("owner@example.com", "owner-password");
-        assertSignsIn("owner@example.com", "renewed-password");
-        HttpReply after = _http->get("/me", token);
+        // The new password revoked the token it was changed with: continue with a new one.
+        assertFail(_http->get("/me", token), 401);
+        const std::string renewed = assertSignsIn("owner@example.com", "renewed-password");
+        HttpReply after = _http->get("/me", renewed);
+        assertSuccess(after, 200);
         CPPUNIT_ASSERT_EQUAL(std::string("New Name"), after.json->getObject("data")->getValue<std::string>("name"));
 
         // A partial update leaves the other fields alone; bad input changes nothing.
-        assertSuccess(_http->put(path, R"({"name":"Only Name"})", token), 200);
-        HttpReply bad = _http->put(path, jsonOf({{"password", "short"}, {"name", std::string(121, 'n')}}), token);
+        assertSuccess(_http->put(path, R"({"name":"Only Name"})", renewed), 200);
+        HttpReply bad = _http->put(path, jsonOf({{"password", "short"}, {"name", std::string(121, 'n')}}), renewed);
         assertFail(bad, 400);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(bad.body, std::size_t(2), bad.errorCodes().size());
         CPPUNIT_ASSERT_EQUAL(std::string("name:too_long"), bad.errorCodes().at(0));
         CPPUNIT_ASSERT(bad.errorCodes().at(1).rfind("password:", 0) == 0);
-        assertErrors(_http->put(path, R"({"username":"other@example.com"})", token), {"username:unknown"});
-        Poco::JSON::Object::Ptr now = _http->get("/me", token).json->getObject("data");
+        assertErrors(_http->put(path, R"({"username":"other@example.com"})", renewed), {"username:unknown"});
+        Poco::JSON::Object::Ptr now = _http->get("/me", renewed).json->getObject("data");
         CPPUNIT_ASSERT_EQUAL(std::string("Only Name"), now->getValue<std::string>("name"));
         CPPUNIT_ASSERT_EQUAL(std::string("New Road 2"), now->getValue<std::string>("shipping_address"));
         assertSignsIn("owner@example.com", "renewed-password");
 
         // A user may delete their own account; the token dies with it.
-        assertSuccess(_http->del(path, token), 200);
-        assertFail(_http->get("/me", token), 401);
+        assertSuccess(_http->del(path, renewed), 200);
+        assertFail(_http->get("/me", renewed), 401);
         assertSigninFails("owner@example.com", "renewed-password");
     }
 
@@ -580,9 +588,7 @@ public:
         assertUserJson(got.json->getObject("data"), kEcommerceUserKeys);
         CPPUNIT_ASSERT_EQUAL(std::string("user@example.com"), got.json->getObject("data")->getValue<std::string>("username"));
 
-        HttpReply put = _http->put(path, jsonOf({{"name", "Promoted"}, {"role", "SELLER"}, {"password", "admin-set-password"},
-                                                 {"shipping_address", "Elsewhere 3"}}),
-                                   admin());
+        HttpReply put = _http->put(path, jsonOf({{"name", "Promoted"}, {"role", "SELLER"}, {"shipping_address", "Elsewhere 3"}}), admin());
         assertSuccess(put, 200);
         Poco::JSON::Object::Ptr u = put.json->getObject("data");
         CPPUNIT_ASSERT_EQUAL(std::string("Promoted"), u->getValue<std::string>("name"));
@@ -590,8 +596,14 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("Elsewhere 3"), u->getValue<std::string>("shipping_address"));
         // The role is the stored one, not the one in an older token.
         HttpReply me = _http->get("/me", _tokens.at("user@example.com"));
+        assertSuccess(me, 200);
         CPPUNIT_ASSERT_EQUAL(std::string("SELLER"), me.json->getObject("data")->getValue<std::string>("role"));
-        assertSignsIn("user@example.com", "admin-set-password");
+        // A password set by the admin revokes that older token.
+        assertSuccess(_http->put(path, jsonOf({{"password", "admin-set-password"}}), admin()), 200);
+        assertFail(_http->get("/me", _tokens.at("user@example.com")), 401);
+        HttpReply renewed = _http->get("/me", assertSignsIn("user@example.com", "admin-set-password"));
+        assertSuccess(renewed, 200);
+        CPPUNIT_ASSERT_EQUAL(std::string("SELLER"), renewed.json->getObject("data")->getValue<std::string>("role"));
         assertErrors(_http->put(path, R"({"role":"ROOT"})", admin()), {"role:invalid_value"});
         // Unchanged values are still a successful update (MariaDB reports 0 changed rows).
         assertSuccess(_http->put(path, R"({"name":"Promoted"})", admin()), 200);
@@ -629,6 +641,129 @@ public:
         assertSuccess(again, 201);
         assertFail(_http->get("/me", seller), 401);
         assertSuccess(_http->get("/me", again.json->getValue<std::string>("data")), 200);
+    }
+
+    // ---- token revocation -------------------------------------------------------------------
+
+    void passwordChangeRevokesEarlierTokens()
+    {
+        const std::string mockToken = _tokens.at("user@example.com");
+        const std::string signedIn = assertSignsIn("user@example.com", "password");
+        const std::string path = "/users/" + std::to_string(idOf("user@example.com"));
+        assertSuccess(_http->get("/me", signedIn), 200);
+
+        // A change without a password revokes nothing.
+        assertSuccess(_http->put(path, R"({"name":"Renamed"})", signedIn), 200);
+        assertSuccess(_http->get("/me", signedIn), 200);
+
+        // The user changes their password: every token issued before is refused at once.
+        assertSuccess(_http->put(path, jsonOf({{"password", "changed-password"}}), signedIn), 200);
+        for (const std::string& old : {signedIn, mockToken}) {
+            HttpReply r = _http->get("/me", old);
+            assertFail(r, 401);
+            CPPUNIT_ASSERT_EQUAL(std::string("Invalid or expired token"), r.json->getValue<std::string>("message"));
+            assertFail(_http->put(path, R"({"name":"Old token"})", old), 401);
+        }
+        const std::string renewed = assertSignsIn("user@example.com", "changed-password");
+        HttpReply me = _http->get("/me", renewed);
+        assertSuccess(me, 200);
+        CPPUNIT_ASSERT_EQUAL(std::string("Renamed"), me.json->getObject("data")->getValue<std::string>("name"));
+
+        // An admin resetting the password revokes the user's tokens too, not the admin's.
+        assertSuccess(_http->put(path, jsonOf({{"password", "reset-by-admin"}}), admin()), 200);
+        assertFail(_http->get("/me", renewed), 401);
+        assertSuccess(_http->get("/me", admin()), 200);
+        assertSuccess(_http->get("/me", assertSignsIn("user@example.com", "reset-by-admin")), 200);
+        // Other users' tokens are untouched.
+        assertSuccess(_http->get("/me", _tokens.at("seller@example.com")), 200);
+    }
+
+    // ---- sign-in limits ---------------------------------------------------------------------
+
+    void signinLimitedPerUsername()
+    {
+        TempDir dir;
+        std::map<std::string, std::string> config = limitedConfig(dir, 3, 100, 60);
+        mockUsers(dir, config, 4);
+        HostProcess host(dir, config);
+        HttpTestClient http(host.port());
+        withHostLog(host, [&] {
+            // A known and an unknown username are counted alike (no user enumeration).
+            for (const std::string username : {"user@example.com", "nobody@example.com"}) {
+                for (int i = 1; i <= 3; ++i) {
+                    HttpReply wrong = http.post("/signin", signinBody(username, "wrong-password"));
+                    assertFail(wrong, 401);
+                    assertRateHeaders(wrong, 3, 3 - i);
+                }
+                // Over the limit even the right password is refused, without checking it.
+                HttpReply limited = http.post("/signin", signinBody(username, "password"));
+                assertLimited(limited, 3, 60);
+                assertLimited(http.post("/signin", signinBody(username, "wrong-password")), 3, 60);
+                // Typed differently, it is the same username.
+                assertLimited(http.post("/signin", signinBody("  " + Poco::toUpper(username), "password")), 3, 60);
+            }
+            // Other usernames are not affected.
+            assertSuccess(http.post("/signin", signinBody("seller@example.com", "password")), 200);
+
+            // A successful sign-in forgets the username's failures.
+            for (int i = 0; i < 2; ++i)
+                assertFail(http.post("/signin", signinBody("seller@example.com", "wrong-password")), 401);
+            assertSuccess(http.post("/signin", signinBody("seller@example.com", "password")), 200);
+            for (int i = 1; i <= 3; ++i) {
+                HttpReply wrong = http.post("/signin", signinBody("seller@example.com", "wrong-password"));
+                assertFail(wrong, 401);
+                assertRateHeaders(wrong, 3, 3 - i);
+            }
+            assertLimited(http.post("/signin", signinBody("seller@example.com", "password")), 3, 60);
+        });
+    }
+
+    void signinLimitEndsWithItsWindow()
+    {
+        TempDir dir;
+        std::map<std::string, std::string> config = limitedConfig(dir, 2, 100, 2);
+        mockUsers(dir, config, 4);
+        HostProcess host(dir, config);
+        HttpTestClient http(host.port());
+        withHostLog(host, [&] {
+            // Wrong passwords until refused (a stalled machine may see a window end on the way).
+            HttpReply last;
+            for (int i = 0; i < 20 && last.status != 429; ++i)
+                last = http.post("/signin", signinBody("user@example.com", "wrong-password"));
+            assertLimited(last, 2, 2);
+            assertLimited(http.post("/signin", signinBody("user@example.com", "password")), 2, 2);
+            // Retry-After says when the window ends; after it the right password works again.
+            std::this_thread::sleep_for(std::chrono::seconds(std::stoll(last.header("Retry-After"))) + std::chrono::milliseconds(300));
+            HttpReply again = http.post("/signin", signinBody("user@example.com", "password"));
+            assertSuccess(again, 200);
+            assertSuccess(http.get("/me", again.json->getValue<std::string>("data")), 200);
+        });
+    }
+
+    void signinLimitedPerAddressAcrossUsernames()
+    {
+        TempDir dir;
+        std::map<std::string, std::string> config = limitedConfig(dir, 100, 3, 60);
+        std::map<std::string, std::string> tokens = mockUsers(dir, config, 4);
+        HostProcess host(dir, config);
+        HttpTestClient http(host.port());
+        withHostLog(host, [&] {
+            // Successful sign-ins do not use up the address's allowance.
+            for (int i = 0; i < 5; ++i)
+                assertSuccess(http.post("/signin", signinBody("user@example.com", "password")), 200);
+            // Three failures from this address, each for another username...
+            int remaining = 3;
+            for (const std::string username : {"user@example.com", "seller@example.com", "nobody@example.com"}) {
+                HttpReply wrong = http.post("/signin", signinBody(username, "wrong-password"));
+                assertFail(wrong, 401);
+                assertRateHeaders(wrong, 3, --remaining);
+            }
+            // ...and every username is refused from here, with the right password too.
+            for (const std::string username : {"market_admin@example.com", "delivery@example.com", "user@example.com"})
+                assertLimited(http.post("/signin", signinBody(username, "password")), 3, 60);
+            // Authenticated requests are not sign-ins: they are not limited.
+            assertSuccess(http.get("/me", tokens.at("user@example.com")), 200);
+        });
     }
 
     // ---- users mock-users -------------------------------------------------------------------
@@ -807,12 +942,18 @@ public:
         CPPUNIT_ASSERT_EQUAL(accented, put.json->getObject("data")->getValue<std::string>("name"));
         // An update that changes nothing is still 200 on MariaDB.
         assertSuccess(http.put(path, jsonOf({{"name", accented}}), token), 200);
+        // A password change revokes the tokens issued before it (token_version on MariaDB).
+        assertSuccess(http.put(path, jsonOf({{"password", "maria-renewed"}}), token), 200);
+        assertFail(http.get("/me", token), 401);
+        HttpReply renewed = http.post("/signin", signinBody("maria@example.com", "maria-renewed"));
+        assertSuccess(renewed, 200);
+        assertSuccess(http.get("/me", renewed.json->getValue<std::string>("data")), 200);
 
         HttpReply list = http.get("/users", tokens.at("market_admin@example.com"));
         assertSuccess(list, 200);
         assertMeta(list, 50, 0, 5);
         assertSuccess(http.del(path, tokens.at("market_admin@example.com")), 200);
-        assertFail(http.get("/me", token), 401);
+        assertFail(http.get("/me", renewed.json->getValue<std::string>("data")), 401);
     }
 
 private:
@@ -846,6 +987,44 @@ private:
         std::map<std::string, std::string> tokens = parseMockTokens(run.out);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(run.out, expected, tokens.size());
         return tokens;
+    }
+
+    /// `baseConfig` with sign-in limits: failures per username and per address within `windowSeconds`.
+    static std::map<std::string, std::string> limitedConfig(const TempDir& dir, int perUsername, int perAddress, int windowSeconds)
+    {
+        std::map<std::string, std::string> c = baseConfig(dir);
+        c["accounts.signin.usernameLimit"] = std::to_string(perUsername);
+        c["accounts.signin.usernameWindowSeconds"] = std::to_string(windowSeconds);
+        c["accounts.signin.addressLimit"] = std::to_string(perAddress);
+        c["accounts.signin.addressWindowSeconds"] = std::to_string(windowSeconds);
+        return c;
+    }
+
+    static std::int64_t headerNumber(const HttpReply& r, const std::string& name)
+    {
+        const std::string value = r.header(name);
+        CPPUNIT_ASSERT_MESSAGE(name + " missing: " + r.body, !value.empty());
+        CPPUNIT_ASSERT_MESSAGE(name + ": " + value, value.find_first_not_of("0123456789") == std::string::npos);
+        return std::stoll(value);
+    }
+
+    /// RateLimit-Limit and RateLimit-Remaining as given, RateLimit-Reset a number of seconds.
+    static void assertRateHeaders(const HttpReply& r, std::int64_t limit, std::int64_t remaining)
+    {
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, limit, headerNumber(r, "RateLimit-Limit"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, remaining, headerNumber(r, "RateLimit-Remaining"));
+        headerNumber(r, "RateLimit-Reset");
+    }
+
+    /// A 429 failure envelope whose Retry-After and RateLimit-Reset lie within the window.
+    static void assertLimited(const HttpReply& r, std::int64_t limit, std::int64_t windowSeconds)
+    {
+        assertFail(r, 429);
+        CPPUNIT_ASSERT(r.json->getValue<std::string>("message").find("Too many") != std::string::npos);
+        assertRateHeaders(r, limit, 0);
+        const std::int64_t retryAfter = headerNumber(r, "Retry-After");
+        CPPUNIT_ASSERT_MESSAGE(r.header("Retry-After"), retryAfter >= 1 && retryAfter <= windowSeconds);
+        CPPUNIT_ASSERT_EQUAL(retryAfter, headerNumber(r, "RateLimit-Reset"));
     }
 
     static std::vector<std::string> keysOf(const std::map<std::string, std::string>& m)

@@ -77,7 +77,7 @@ public:
         u.name = "Countess";
         u.role = "MARKETPLACE_ADMIN";
         u.shippingAddress = "2 Side St";
-        _store->update(u);
+        _store->update(u, false);
         auto back = _store->findById(u.id);
         CPPUNIT_ASSERT_EQUAL(std::string("Countess"), back->name);
         CPPUNIT_ASSERT_EQUAL(std::string("MARKETPLACE_ADMIN"), back->role);
@@ -85,6 +85,28 @@ public:
         CPPUNIT_ASSERT(_store->remove(u.id));
         CPPUNIT_ASSERT(!_store->remove(u.id));
         CPPUNIT_ASSERT(!_store->findById(u.id));
+    }
+
+    void revokesTokensByRaisingTheVersion()
+    {
+        User u = make("ada@example.com");
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->findById(u.id)->tokenVersion);
+        u.name = "Renamed";
+        _store->update(u, false);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->findById(u.id)->tokenVersion);
+        User stale = *_store->findById(u.id);
+        u.passwordHash = "$y$new";
+        _store->update(u, true);
+        _store->update(u, true);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), _store->findById(u.id)->tokenVersion);
+        // A copy read before the revocations does not bring the old version back.
+        stale.name = "Late";
+        _store->update(stale, false);
+        auto back = _store->findById(u.id);
+        CPPUNIT_ASSERT_EQUAL(std::string("Late"), back->name);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), back->tokenVersion);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), _store->findByUsername("ada@example.com")->tokenVersion);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), make("b@example.com").tokenVersion);
     }
 
 private:
@@ -98,6 +120,7 @@ class SqlUserStoreSqliteTest : public SqlUserStoreTest<sdk::Dialect::SQLite> {
     CPPUNIT_TEST(rejectsDuplicateUsername);
     CPPUNIT_TEST(listsInIdOrderWithPaging);
     CPPUNIT_TEST(updatesAndRemoves);
+    CPPUNIT_TEST(revokesTokensByRaisingTheVersion);
     CPPUNIT_TEST_SUITE_END();
 };
 
@@ -107,6 +130,7 @@ class SqlUserStoreMysqlTest : public SqlUserStoreTest<sdk::Dialect::MySQL> {
     CPPUNIT_TEST(rejectsDuplicateUsername);
     CPPUNIT_TEST(listsInIdOrderWithPaging);
     CPPUNIT_TEST(updatesAndRemoves);
+    CPPUNIT_TEST(revokesTokensByRaisingTheVersion);
     CPPUNIT_TEST_SUITE_END();
 };
 

@@ -52,6 +52,10 @@ public:
     /// prefers: the highest q-value, the most specific matching range deciding a type's q, the
     /// earlier offer on a tie. Without an Accept header, or when it accepts none, the first offer.
     std::string preferredType(const std::vector<std::string>& offered) const;
+    /// The address of the peer of the connection, without the port (e.g. "127.0.0.1", "::1"),
+    /// SDK 1.2. Behind a reverse proxy this is the proxy: the host does not trust
+    /// `X-Forwarded-For`.
+    virtual std::string clientAddress() const = 0;
 };
 
 } // namespace mercato::sdk

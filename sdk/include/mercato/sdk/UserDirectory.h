@@ -21,7 +21,8 @@ public:
     virtual std::string adminRole() const = 0;
 };
 
-/// Issues this service's access tokens (HS256 JWTs with `sub`, `role`, `iat`, `exp`, `iss`).
+/// Issues this service's access tokens (HS256 JWTs with `sub`, `role`, `ver` = the principal's
+/// `tokenVersion`, `iat`, `exp`, `iss`).
 class MERCATO_SDK_API TokenIssuer {
 public:
     virtual ~TokenIssuer();
