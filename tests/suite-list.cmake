@@ -1,6 +1,7 @@
 # The suites of each level (the class names given to CPPUNIT_TEST_SUITE_NAMED_REGISTRATION).
 list(APPEND MERCATO_UNIT_SUITES
     ValidatorTest
+    JsonTest
     HttpClientTest
     RouteTableTest
     TokenServiceTest
@@ -43,6 +44,7 @@ list(APPEND MERCATO_ACCEPTANCE_SUITES
     EcommerceOrdersAcceptanceTest
     EcommerceOrderStatusAcceptanceTest
     EcommerceInputAcceptanceTest
+    JsonInputAcceptanceTest
     EcommerceConcurrencyAcceptanceTest
     SchedulerAdminAcceptanceTest
     MainFlowAcceptanceTest

@@ -333,19 +333,16 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
         if (!readBody(request, _settings.maxBodyBytes, rq.raw))
             throw bodyTooLarge(_settings.maxBodyBytes);
         bodyConsumed = true;
-        if (!Poco::trim(rq.raw).empty()) {
+        // A body of JSON `null` parses to an empty Var like no body at all: hasBody tells them apart.
+        const bool hasBody = rq.hasBody();
+        if (hasBody) {
             if (!request.has("Content-Type") || !isJsonContentType(request.getContentType()))
                 throw sdk::ApiError(415, "Request body must be application/json",
                                     {{"Content-Type", "invalid_value", "send the body as application/json"}});
-            try {
-                Poco::JSON::Parser parser;
-                rq.parsed = parser.parse(rq.raw);
-            } catch (const Poco::Exception& e) {
-                throw sdk::BadRequest("Malformed JSON", {{"body", "invalid_format", "the body is not valid JSON"}});
-            }
+            rq.parsed = sdk::parseJsonStrict(rq.raw); // BadRequest: malformed, out_of_range, duplicate_key, too_deep
         }
         if (route.body) {
-            if (rq.parsed.isEmpty()) {
+            if (!hasBody) {
                 if (route.bodyRequired)
                     throw sdk::BadRequest("Request body is required", {{"body", "empty_body", "a JSON object body is required"}});
             } else {

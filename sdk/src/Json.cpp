@@ -1,12 +1,19 @@
 #include "mercato/sdk/Json.h"
 
+#include "mercato/sdk/ApiError.h"
+
+#include <Poco/JSON/ParseHandler.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/NumberParser.h>
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/JSONString.h>
 
+#include <cmath>
 #include <sstream>
 #include <stdexcept>
 #include <typeinfo>
+#include <unordered_map>
+#include <utility>
 
 namespace mercato::sdk {
 
@@ -86,7 +93,318 @@ bool isNullPointer(const Poco::Dynamic::Var& value)
     return false;
 }
 
+/// The FieldError name of a path: the top-level value is the body.
+std::string fieldName(const std::string& path)
+{
+    return path.empty() ? "body" : path;
+}
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/// Length of the JSON number (RFC 8259 grammar, the one POCO's pdjson reads) starting at `i`, 0
+/// when none starts there; `integer` tells whether it has neither a fraction nor an exponent.
+std::size_t numberLength(const std::string& text, std::size_t i, bool& integer)
+{
+    const std::size_t n = text.size();
+    std::size_t j = i;
+    if (j < n && text[j] == '-')
+        ++j;
+    if (j >= n || !isDigit(text[j]))
+        return 0;
+    if (text[j] == '0') {
+        ++j;
+    } else {
+        while (j < n && isDigit(text[j]))
+            ++j;
+    }
+    integer = true;
+    if (j < n && text[j] == '.') {
+        ++j;
+        if (j >= n || !isDigit(text[j]))
+            return 0;
+        while (j < n && isDigit(text[j]))
+            ++j;
+        integer = false;
+    }
+    if (j < n && (text[j] == 'e' || text[j] == 'E')) {
+        ++j;
+        if (j < n && (text[j] == '+' || text[j] == '-'))
+            ++j;
+        if (j >= n || !isDigit(text[j]))
+            return 0;
+        while (j < n && isDigit(text[j]))
+            ++j;
+        integer = false;
+    }
+    return j - i;
+}
+
+/// True when an integer literal (grammar-checked, so without leading zeros) is in Int64 range.
+bool fitsInt64(const std::string& literal)
+{
+    const bool negative = literal[0] == '-';
+    const std::size_t digits = literal.size() - (negative ? 1 : 0);
+    if (digits != 19)
+        return digits < 19;
+    return literal.compare(negative ? 1 : 0, 19, negative ? "9223372036854775808" : "9223372036854775807") <= 0;
+}
+
+/// A number literal POCO would not read as written.
+struct RefusedNumber {
+    std::size_t ordinal; ///< among the number literals of the text, in order
+    bool integer;
+};
+
+/// The lexical pre-pass: finds the number literals POCO 1.11 would change or refuse (its
+/// NumberParser wraps 2^64..2^64+3, clamps below -2^63, and refuses longer integers and doubles
+/// beyond the double range as a syntax error) and writes "0" in their place in `text`, so that
+/// POCO parses the rest and StrictParseHandler can name each refused literal's path by its ordinal.
+/// Only string contents and number tokens need telling apart: everything else is left to POCO,
+/// which rejects whatever is not JSON. `out` is written only when a number is refused.
+std::vector<RefusedNumber> neutralizeRefusedNumbers(const std::string& text, std::string& out, std::size_t& numberCount)
+{
+    std::vector<RefusedNumber> refused;
+    std::size_t copiedUpTo = 0;
+    numberCount = 0;
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const char c = text[i];
+        if (c == '"') {
+            for (++i; i < n && text[i] != '"'; ++i) {
+                if (text[i] == '\\')
+                    ++i;
+            }
+            ++i;
+            continue;
+        }
+        if (c != '-' && !isDigit(c)) {
+            ++i;
+            continue;
+        }
+        bool integer = false;
+        const std::size_t length = numberLength(text, i, integer);
+        if (length == 0) { // not a number: POCO reports the syntax error
+            ++i;
+            continue;
+        }
+        const std::string literal = text.substr(i, length);
+        bool fits = false;
+        if (integer) {
+            fits = fitsInt64(literal);
+        } else {
+            double value = 0;
+            fits = Poco::NumberParser::tryParseFloat(literal, value) && std::isfinite(value);
+        }
+        if (!fits) {
+            refused.push_back({numberCount, integer});
+            out.append(text, copiedUpTo, i - copiedUpTo);
+            out += '0';
+            copiedUpTo = i + length;
+        }
+        ++numberCount;
+        i += length;
+    }
+    if (!refused.empty())
+        out.append(text, copiedUpTo, std::string::npos);
+    return refused;
+}
+
+/// Poco's ParseHandler (objects with sorted keys, as Poco::JSON::Parser builds them by default)
+/// that also accepts a scalar as the whole text, tracks the FieldError path of every value,
+/// reports duplicate keys and refused numbers, and stops at kMaxJsonDepth.
+class StrictParseHandler : public Poco::JSON::ParseHandler {
+public:
+    StrictParseHandler(std::vector<RefusedNumber> refused, std::size_t numberCount)
+        : _refused(std::move(refused)), _numberCount(numberCount)
+    {
+    }
+
+    void reset() override
+    {
+        ParseHandler::reset();
+        _frames.clear();
+        _errors.clear();
+        _root = Poco::Dynamic::Var();
+        _rootIsScalar = false;
+        _numbersSeen = 0;
+        _nextRefused = 0;
+    }
+
+    void startObject() override
+    {
+        open(false);
+        ParseHandler::startObject();
+    }
+    void startArray() override
+    {
+        open(true);
+        ParseHandler::startArray();
+    }
+    void endObject() override
+    {
+        _frames.pop_back();
+        ParseHandler::endObject();
+    }
+    void endArray() override
+    {
+        _frames.pop_back();
+        ParseHandler::endArray();
+    }
+
+    void key(const std::string& k) override
+    {
+        Frame& frame = _frames.back();
+        frame.key = k;
+        auto [seen, first] = frame.keys.emplace(k, false);
+        if (!first && !seen->second) {
+            seen->second = true;
+            _errors.push_back({childFieldPath(frame.path, k), "duplicate_key", "is given more than once in its object"});
+        }
+        ParseHandler::key(k);
+    }
+
+    void null() override
+    {
+        if (_frames.empty()) {
+            _root = Poco::Dynamic::Var();
+            _rootIsScalar = true;
+            return;
+        }
+        advance();
+        ParseHandler::null();
+    }
+    void value(const std::string& s) override { scalar(s); }
+    void value(bool b) override { scalar(b); }
+    void value(int v) override { number(v); }
+    void value(unsigned v) override { number(v); }
+    void value(Poco::Int64 v) override { number(v); }
+    void value(Poco::UInt64 v) override { number(v); }
+    void value(double d) override { number(d); }
+
+    Poco::Dynamic::Var asVar() const override
+    {
+        return _rootIsScalar ? _root : ParseHandler::asVar();
+    }
+
+    /// After a parse that did not throw: the result, or BadRequest with every error found.
+    Poco::Dynamic::Var result()
+    {
+        if (_numbersSeen != _numberCount) // the pre-pass and POCO disagree on the tokens: not JSON we understand
+            throw BadRequest("Malformed JSON", {{"body", "invalid_format", "the body is not valid JSON: unreadable number"}});
+        if (!_errors.empty())
+            throw BadRequest("Invalid input", std::move(_errors));
+        return asVar();
+    }
+
+private:
+    struct Frame {
+        bool array = false;
+        std::string path;
+        std::size_t index = 0;
+        std::string key;
+        std::unordered_map<std::string, bool> keys; ///< key → its duplicate was reported
+    };
+
+    std::string currentPath() const
+    {
+        if (_frames.empty())
+            return {};
+        const Frame& frame = _frames.back();
+        return childFieldPath(frame.path, frame.array ? std::to_string(frame.index) : frame.key);
+    }
+
+    /// Called once per value placed in the current container, after currentPath() was taken.
+    void advance()
+    {
+        if (!_frames.empty() && _frames.back().array)
+            ++_frames.back().index;
+    }
+
+    void open(bool array)
+    {
+        std::string path = currentPath();
+        if (_frames.size() >= kMaxJsonDepth)
+            throw BadRequest("JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels",
+                             {{fieldName(path), "too_deep",
+                               "nests objects and arrays deeper than the limit of " + std::to_string(kMaxJsonDepth) + " levels"}});
+        advance();
+        Frame frame;
+        frame.array = array;
+        frame.path = std::move(path);
+        _frames.push_back(std::move(frame));
+    }
+
+    template <typename T>
+    void scalar(const T& v)
+    {
+        if (_frames.empty()) {
+            _root = v;
+            _rootIsScalar = true;
+            return;
+        }
+        advance();
+        ParseHandler::value(v);
+    }
+
+    template <typename T>
+    void number(const T& v)
+    {
+        const std::size_t ordinal = _numbersSeen++;
+        if (_nextRefused < _refused.size() && _refused[_nextRefused].ordinal == ordinal) {
+            _errors.push_back({fieldName(currentPath()), "out_of_range",
+                               _refused[_nextRefused].integer ? "must be an integer from -9223372036854775808 to 9223372036854775807"
+                                                              : "must be a number of magnitude below 1.8e308 (a double)"});
+            ++_nextRefused;
+        }
+        scalar(v);
+    }
+
+    const std::vector<RefusedNumber> _refused;
+    const std::size_t _numberCount;
+    std::size_t _numbersSeen = 0;
+    std::size_t _nextRefused = 0;
+    std::vector<Frame> _frames;
+    std::vector<FieldError> _errors;
+    Poco::Dynamic::Var _root;
+    bool _rootIsScalar = false;
+};
+
+/// "reason; field code: message; ..." of a BadRequest, for callers that report a plain text.
+std::string describe(const BadRequest& e)
+{
+    std::string text = e.what();
+    for (const FieldError& error : e.errors())
+        text += "; " + error.field + " " + error.code + ": " + error.message;
+    return text;
+}
+
 } // namespace
+
+std::string childFieldPath(const std::string& parent, const std::string& key)
+{
+    return parent.empty() ? key : parent + "." + key;
+}
+
+Poco::Dynamic::Var parseJsonStrict(const std::string& text)
+{
+    std::string neutralized;
+    std::size_t numberCount = 0;
+    std::vector<RefusedNumber> refused = neutralizeRefusedNumbers(text, neutralized, numberCount);
+    const bool anyRefused = !refused.empty();
+    Poco::SharedPtr<StrictParseHandler> handler = new StrictParseHandler(std::move(refused), numberCount);
+    try {
+        Poco::JSON::Parser parser(handler);
+        parser.parse(anyRefused ? neutralized : text);
+    } catch (const Poco::Exception& e) {
+        const std::string reason = e.message().empty() ? e.displayText() : e.message();
+        throw BadRequest("Malformed JSON", {{"body", "invalid_format", "the body is not valid JSON: " + reason}});
+    }
+    return handler->result();
+}
 
 JsonObject makeObject()
 {
@@ -102,10 +420,9 @@ JsonObject parseObject(const std::string& text)
 {
     Poco::Dynamic::Var parsed;
     try {
-        Poco::JSON::Parser parser;
-        parsed = parser.parse(text);
-    } catch (const Poco::Exception& e) {
-        throw std::invalid_argument("malformed JSON: " + e.displayText());
+        parsed = parseJsonStrict(text);
+    } catch (const BadRequest& e) {
+        throw std::invalid_argument("refused JSON: " + describe(e));
     }
     if (parsed.type() != typeid(Poco::JSON::Object::Ptr))
         throw std::invalid_argument("the JSON value is not an object");

@@ -2,6 +2,7 @@
 
 #include "mercato/sdk/ApiError.h"
 
+#include <Poco/Ascii.h>
 #include <Poco/NumberParser.h>
 #include <Poco/String.h>
 #include <Poco/StringTokenizer.h>
@@ -28,10 +29,16 @@ std::int64_t Request::idParam(const std::string& name) const
     return static_cast<std::int64_t>(value);
 }
 
+bool Request::hasBody() const
+{
+    const std::string& raw = rawBody();
+    return std::any_of(raw.begin(), raw.end(), [](char c) { return !Poco::Ascii::isSpace(c); });
+}
+
 JsonObject Request::body() const
 {
     const Poco::Dynamic::Var& value = json();
-    if (value.isEmpty())
+    if (!hasBody())
         throw BadRequest("Request body is required", {FieldError{"body", "empty_body", "a JSON object body is required"}});
     if (value.type() != typeid(JsonObject))
         throw BadRequest("Invalid input", {FieldError{"body", "incorrect_type", "the body must be a JSON object"}});
@@ -40,7 +47,7 @@ JsonObject Request::body() const
 
 JsonObject Request::bodyOrEmpty() const
 {
-    if (json().isEmpty())
+    if (!hasBody())
         return makeObject();
     return body();
 }

@@ -23,11 +23,6 @@ constexpr std::size_t kMaxEmailLength = 254;
 constexpr std::size_t kMaxEmailLocalPart = 64;
 constexpr std::size_t kMaxDomainLabel = 63;
 
-std::string childPath(const std::string& path, const std::string& key)
-{
-    return path.empty() ? key : path + "." + key;
-}
-
 /// Errors about the value itself at the root have no path; they name the body like the host does.
 std::string fieldName(const std::string& path)
 {
@@ -405,7 +400,8 @@ Poco::Dynamic::Var Schema::check(const Poco::Dynamic::Var& value, const std::str
         // exponent ("1.0", "1e3", "-0.0") is a double; true/false are bool, and a bool Var claims
         // isInteger(), so it is ruled out first. Beyond that the parser itself misbehaves: it clamps
         // "-9223372036854775809" to INT64_MIN, wraps "18446744073709551616" to 0 and "...617" to 1,
-        // and rejects larger literals ("1e400" too) as a syntax error — a validator cannot see those.
+        // and rejects larger literals ("1e400" too) as a syntax error — a validator cannot see those,
+        // so sdk::parseJsonStrict (every request body) refuses them, and 2^63.. too, before a schema runs.
         if (value.type() == typeid(bool) || value.isString() || !value.isNumeric()) {
             addError(errors, path, "incorrect_type", _type == Type::Integer ? "must be an integer" : "must be a number");
             return {};
@@ -531,7 +527,7 @@ Poco::Dynamic::Var Schema::check(const Poco::Dynamic::Var& value, const std::str
         JsonArray out = makeArray();
         const std::size_t before = errors.size();
         for (std::size_t i = 0; i < size; ++i)
-            out->add(_items->check(array->get(static_cast<unsigned>(i)), childPath(path, std::to_string(i)), errors));
+            out->add(_items->check(array->get(static_cast<unsigned>(i)), childFieldPath(path, std::to_string(i)), errors));
         if (!countOk || errors.size() != before)
             return {};
         return out;
@@ -546,13 +542,13 @@ Poco::Dynamic::Var Schema::check(const Poco::Dynamic::Var& value, const std::str
         JsonObject out = makeObject();
         const std::size_t before = errors.size();
         for (const SchemaField& field : *_fields) {
-            const std::string fieldPath = childPath(path, field.name);
+            const std::string fieldPath = childFieldPath(path, field.name);
             Poco::Dynamic::Var item = object->has(field.name) ? object->get(field.name) : Poco::Dynamic::Var();
             for (const std::string& alias : field.aliases) {
                 if (!object->has(alias))
                     continue;
                 if (object->has(field.name)) {
-                    addError(errors, childPath(path, alias), "invalid_value", "is another name of " + field.name + "; give only one of them");
+                    addError(errors, childFieldPath(path, alias), "invalid_value", "is another name of " + field.name + "; give only one of them");
                     continue;
                 }
                 item = object->get(alias);
@@ -569,7 +565,7 @@ Poco::Dynamic::Var Schema::check(const Poco::Dynamic::Var& value, const std::str
                 return field.name == name || std::find(field.aliases.begin(), field.aliases.end(), name) != field.aliases.end();
             });
             if (!known)
-                addError(errors, childPath(path, name), "unknown", "is not an accepted field");
+                addError(errors, childFieldPath(path, name), "unknown", "is not an accepted field");
         }
         if (errors.size() != before)
             return {};

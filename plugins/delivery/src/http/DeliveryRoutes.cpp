@@ -184,7 +184,7 @@ std::pair<std::string, std::int64_t> historyKeys(const sdk::Request& rq)
     std::optional<std::int64_t> foreignOrderId = sdk::queryId(rq, "foreing_order_id");
     if (!foreignOrderId)
         foreignOrderId = sdk::queryId(rq, "foreign_order_id");
-    if (!rq.json().isEmpty()) {
+    if (rq.hasBody()) {
         static const Schema kBody = historySchema();
         sdk::JsonObject body = kBody.validate(rq.body());
         if (!trackingNumber)

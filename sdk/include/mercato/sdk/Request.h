@@ -40,7 +40,11 @@ public:
 
     /// The `{name}` path parameter as a positive 64-bit id; NotFound when it is not one (API.md §1).
     std::int64_t idParam(const std::string& name) const;
-    /// The JSON body as an object. BadRequest `empty_body` when there was no body.
+    /// True when the request carried a body that is not only white space — also JSON `null`,
+    /// which json() gives as an empty Var like no body at all.
+    bool hasBody() const;
+    /// The JSON body as an object. BadRequest `empty_body` when there was no body, `incorrect_type`
+    /// for any other JSON value (`null` included).
     JsonObject body() const;
     /// The JSON body as an object, or an empty object when there was no body.
     JsonObject bodyOrEmpty() const;
