@@ -287,11 +287,11 @@ void addDeliveryRoutes(sdk::Router& router, DeliveryService& service, StatusTick
             found = s->publicTracked(tn);
         } catch (const sdk::NotFound&) {
             if (html)
-                return Response::raw(404, "text/html; charset=utf-8", trackingNotFoundPage(tn)).withHeader("Vary", "Accept");
+                return trackingPageResponse(404, trackingNotFoundPage(tn));
             throw;
         }
         if (html)
-            return Response::raw(200, "text/html; charset=utf-8", trackingPage(*found)).withHeader("Vary", "Accept");
+            return trackingPageResponse(200, trackingPage(*found));
         sdk::JsonObject o = sdk::makeObject();
         o->set("tracking_number", found->trackingNumber);
         o->set("status", toString(found->status));

@@ -3,6 +3,8 @@
 // script, no external assets), status and dates only.
 #include "domain/DeliveryModel.h"
 
+#include "mercato/sdk/Response.h"
+
 #include <string>
 #include <vector>
 
@@ -10,5 +12,9 @@ namespace mercato::delivery {
 
 std::string trackingPage(const TrackedDelivery& delivery);
 std::string trackingNotFoundPage(const std::string& trackingNumber);
+/// One of the pages as the answer, with its headers: a Content-Security-Policy that allows the
+/// page's own style sheet (by hash) and nothing else (no script, frame, form, base or other fetch),
+/// nosniff, no referrer, and Vary: Accept (the same URL also answers JSON).
+sdk::Response trackingPageResponse(int status, std::string html);
 
 } // namespace mercato::delivery

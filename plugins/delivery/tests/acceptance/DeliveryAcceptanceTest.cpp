@@ -6,6 +6,8 @@
 #include "DeliveryService.h"
 
 #include <Poco/Base64Decoder.h>
+#include <Poco/Base64Encoder.h>
+#include <Poco/SHA2Engine.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JWT/Signer.h>
@@ -24,6 +26,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 using namespace mercato::test;
@@ -289,6 +292,7 @@ class DeliveryAcceptanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(deliveriesHistoryFromQueryOrBody);
     CPPUNIT_TEST(publicTrackingJsonHasNoPersonalData);
     CPPUNIT_TEST(publicTrackingHtmlPage);
+    CPPUNIT_TEST(publicTrackingPagesSendSecurityHeaders);
     CPPUNIT_TEST(webhookCreateShowsTheSecretOnlyOnce);
     CPPUNIT_TEST(webhookRejectsBadInputAndWritesNothing);
     CPPUNIT_TEST(webhookRefusesPrivateTargets);
@@ -1124,6 +1128,48 @@ public:
         HttpReply xss2 = svc.http().request("GET", "/track/%3Cimg%20src%3Dx%3E", "", {{"Accept", "text/html"}});
         expectStatus("markup in the path, HTML", 404, xss2);
         CPPUNIT_ASSERT_MESSAGE(xss2.body, !contains(Poco::toLower(xss2.body), "<img"));
+    }
+
+    /// Issue 10 defect 7: both HTML pages (a delivery's, and the unknown number's) forbid sniffing,
+    /// framing, scripts, forms, a base URL and every fetch, send no referrer, and allow exactly the
+    /// page's own inline style sheet, by its hash.
+    void publicTrackingPagesSendSecurityHeaders()
+    {
+        DeliveryService svc;
+        const std::string tn = created(svc, svc.client(), draft(1));
+        for (const auto& [what, path, status] : std::vector<std::tuple<std::string, std::string, int>>{
+                 {"tracking page", "/track/" + tn, 200}, {"unknown number page", "/track/ZZZZZZZZZZZ9", 404}}) {
+            HttpReply r = svc.http().request("GET", path, "", {{"Accept", "text/html"}});
+            expectStatus(what, status, r);
+            CPPUNIT_ASSERT_MESSAGE(what, Poco::toLower(r.header("Content-Type")).rfind("text/html", 0) == 0);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(what, std::string("nosniff"), r.header("X-Content-Type-Options"));
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(what, std::string("no-referrer"), r.header("Referrer-Policy"));
+            // The policy, directive by directive.
+            std::map<std::string, std::string> policy;
+            std::istringstream directives(r.header("Content-Security-Policy"));
+            for (std::string d; std::getline(directives, d, ';');) {
+                d = Poco::trim(d);
+                const auto space = d.find(' ');
+                CPPUNIT_ASSERT_MESSAGE(what + ": " + d, space != std::string::npos);
+                policy[d.substr(0, space)] = Poco::trim(d.substr(space + 1));
+            }
+            const std::string style = r.body.substr(r.body.find("<style>") + 7, r.body.find("</style>") - r.body.find("<style>") - 7);
+            Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+            sha.update(style);
+            std::ostringstream hash;
+            Poco::Base64Encoder base64(hash);
+            base64.rdbuf()->setLineLength(0);
+            base64.write(reinterpret_cast<const char*>(sha.digest().data()), 32);
+            base64.close();
+            const std::map<std::string, std::string> expected{{"default-src", "'none'"},
+                                                              {"style-src", "'sha256-" + hash.str() + "'"},
+                                                              {"frame-ancestors", "'none'"},
+                                                              {"base-uri", "'none'"},
+                                                              {"form-action", "'none'"}};
+            CPPUNIT_ASSERT_MESSAGE(what + ": " + r.header("Content-Security-Policy"), policy == expected);
+            CPPUNIT_ASSERT_MESSAGE(what + ": a second <style>", r.body.find("<style", r.body.find("</style>")) == std::string::npos);
+            CPPUNIT_ASSERT_MESSAGE(what + ": inline style attribute", Poco::toLower(r.body).find(" style=") == std::string::npos);
+        }
     }
 
     // ---- webhooks ------------------------------------------------------------------------------

@@ -87,11 +87,22 @@ public:
     virtual RemoveResult removeLine(std::int64_t orderId, std::int64_t lineId) = 0;
     virtual std::optional<Order> findOrder(std::int64_t id) = 0;
     virtual Slice<Order> listOrders(const OrderQuery& query) = 0;
+    /// What transition() did. Converts to true only when the order moved.
+    struct TransitionOutcome {
+        enum class Kind { Moved, NotInFrom, StoreDeleted };
+        Kind kind = Kind::Moved;
+        std::int64_t storeId = 0;   ///< StoreDeleted: the deleted store of a line
+        std::int64_t productId = 0; ///< StoreDeleted: that line's product
+        explicit operator bool() const { return kind == Kind::Moved; }
+    };
     /// Moves the order from `from` to `to` if it is still in `from`; cancelling restores every
     /// line's stock and dispatching appends `dispatchMessage`'s result to the outbox, all in one
-    /// transaction. False when the order was no longer in `from`; what `dispatchMessage` throws
-    /// propagates after the transaction was rolled back.
-    virtual bool transition(std::int64_t orderId, OrderStatus from, OrderStatus to, const DispatchMessage& dispatchMessage) = 0;
+    /// transaction. NotInFrom when the order was no longer in `from`. Confirming or dispatching an
+    /// order with a line of a deleted store changes nothing (StoreDeleted): the stores are read
+    /// locked in the same transaction, so a store deleted concurrently is seen or waits for it.
+    /// What `dispatchMessage` throws propagates after the transaction was rolled back.
+    virtual TransitionOutcome transition(std::int64_t orderId, OrderStatus from, OrderStatus to,
+                                         const DispatchMessage& dispatchMessage) = 0;
     /// Records the delivery the delivery service created for a dispatched order (its answer to the
     /// relay); a tracking number already known for the order is kept, and so is a status a webhook
     /// brought. False when the order does not exist.

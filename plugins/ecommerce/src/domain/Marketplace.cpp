@@ -300,8 +300,16 @@ Order Marketplace::changeStatus(const sdk::Principal& caller, std::int64_t order
         case TransitionVerdict::Allowed:
             break;
         }
-        if (_store.transition(orderId, o.status, target, &Marketplace::dispatchMessage))
+        const MarketStore::TransitionOutcome moved = _store.transition(orderId, o.status, target, &Marketplace::dispatchMessage);
+        if (moved)
             return visibleOrder(caller, orderId);
+        if (moved.kind == MarketStore::TransitionOutcome::Kind::StoreDeleted)
+            // A store deleted after the purchase can no longer ship: the order may still be
+            // cancelled (its stock comes back), not confirmed or dispatched.
+            throw sdk::Conflict("Order " + std::to_string(orderId) + " has products of store " + std::to_string(moved.storeId)
+                                    + ", which was deleted: it cannot be " + toString(target) + "; cancel it instead",
+                                {{"status", "store_deleted",
+                                  "product " + std::to_string(moved.productId) + " is of deleted store " + std::to_string(moved.storeId)}});
     }
     throw sdk::Conflict("The order is being changed concurrently; try again");
 }

@@ -79,6 +79,10 @@ const char* const kFindLine = "SELECT product_id, quantity FROM order_lines WHER
 const char* const kDeleteLine = "DELETE FROM order_lines WHERE id = ?";
 const char* const kMoveOrder = "UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?";
 /// In product id order, like buying: stock rows are always locked in the same order.
+/// Every line's store with its deletion stamp (NULL while live), lines in id order.
+const char* const kStoresOfOrderLines =
+    "SELECT s.id, l.product_id, s.deleted_at FROM order_lines l JOIN stores s ON s.id = l.store_id WHERE l.order_id = ? "
+    "ORDER BY l.id";
 const char* const kLinesToRestore = "SELECT product_id, quantity FROM order_lines WHERE order_id = ? ORDER BY product_id, id";
 
 const char* const kRecordDelivery =
@@ -630,7 +634,8 @@ Slice<Order> SqlMarketStore::listOrders(const OrderQuery& query)
     return readPage<Order>(session, kOrderColumns, "orders o", f, f, query.limit, query.offset, readOrders);
 }
 
-bool SqlMarketStore::transition(std::int64_t orderId, OrderStatus from, OrderStatus to, const DispatchMessage& dispatchMessage)
+MarketStore::TransitionOutcome SqlMarketStore::transition(std::int64_t orderId, OrderStatus from, OrderStatus to,
+                                                         const DispatchMessage& dispatchMessage)
 {
     sdk::Transaction tx(_db);
     auto& session = tx.session();
@@ -639,7 +644,19 @@ bool SqlMarketStore::transition(std::int64_t orderId, OrderStatus from, OrderSta
     Statement move(session);
     move << kMoveOrder, use(target), use(stamp), use(id), use(current);
     if (move.execute() != 1)
-        return false;
+        return {TransitionOutcome::Kind::NotInFrom};
+    if (to == OrderStatus::Confirmed || to == OrderStatus::Dispatched) {
+        // Locked reads of the lines' stores: a concurrent soft delete of one either committed
+        // before (seen here) or waits for this transaction (SQLite has one writer anyway).
+        Statement stores(session);
+        stores << std::string(kStoresOfOrderLines) + sdk::sql::forUpdate(tx.dialect()), use(id);
+        stores.execute();
+        RecordSet rs(stores);
+        for (std::size_t i = 0; i < rs.rowCount(); ++i) {
+            if (!rs.value(2, i).isEmpty()) // deleted_at: nothing was written yet, the rollback is clean
+                return {TransitionOutcome::Kind::StoreDeleted, sdk::sql::integer(rs, 0, i), sdk::sql::integer(rs, 1, i)};
+        }
+    }
     if (restoresStock(to)) {
         std::vector<Poco::Int64> products, quantities;
         session << kLinesToRestore, use(id), into(products), into(quantities), now;
@@ -661,7 +678,7 @@ bool SqlMarketStore::transition(std::int64_t orderId, OrderStatus from, OrderSta
         _outbox->append(tx, "ecommerce.order.dispatched", std::to_string(orderId), dispatchMessage(orders.front(), stores.front()));
     }
     tx.commit();
-    return true;
+    return {TransitionOutcome::Kind::Moved};
 }
 
 bool SqlMarketStore::recordDelivery(std::int64_t orderId, const DeliveryInfo& delivery)

@@ -32,7 +32,7 @@ public:
     RemoveResult removeLine(std::int64_t orderId, std::int64_t lineId) override;
     std::optional<Order> findOrder(std::int64_t id) override;
     Slice<Order> listOrders(const OrderQuery& query) override;
-    bool transition(std::int64_t orderId, OrderStatus from, OrderStatus to, const DispatchMessage& dispatchMessage) override;
+    TransitionOutcome transition(std::int64_t orderId, OrderStatus from, OrderStatus to, const DispatchMessage& dispatchMessage) override;
     bool recordDelivery(std::int64_t orderId, const DeliveryInfo& delivery) override;
     WebhookOutcome applyDeliveryEvent(const std::string& webhookId, const std::string& eventType,
                                       std::optional<std::int64_t> orderId, const DeliveryInfo& delivery,

@@ -56,6 +56,9 @@ class EcommerceOrderStatusAcceptanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(dispatchWritesOutboxEventOnSqlite);
     CPPUNIT_TEST(dispatchWritesOutboxEventOnMariaDb);
     CPPUNIT_TEST(webhookSetsDeliveryField);
+    CPPUNIT_TEST(deletedStoreBlocksConfirmAndDispatch);
+    CPPUNIT_TEST(webhookRefusesUnknownStatus);
+    CPPUNIT_TEST(webhookNeverAppliesToUndispatchedOrders);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -298,6 +301,107 @@ public:
         CPPUNIT_ASSERT_EQUAL(400, rejected.status);
         CPPUNIT_ASSERT(!rejected.errorCodes().empty());
         CPPUNIT_ASSERT_EQUAL(before, snapshot(svc));
+    }
+
+    /// Issue 10 defect 7: a line of a store deleted after the purchase can never ship, so the order
+    /// is 409 on CONFIRMED and DISPATCHED (for the seller of the other store and the admin alike),
+    /// changes nothing, and may still be cancelled.
+    void deletedStoreBlocksConfirmAndDispatch()
+    {
+        EcommerceService svc;
+        const auto& http = svc.http();
+        Market m = makeMarket(svc, 10, 10);
+        const auto order = [&](const std::vector<std::pair<std::int64_t, std::int64_t>>& lines) {
+            HttpReply r = http.post("/orders", orderBody(lines), svc.buyer());
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 201, r.status);
+            return "/orders/" + str(idOf(r));
+        };
+        const std::string mixed = order({{m.productA, 1}, {m.productB, 2}}); // CREATED, a line of each store
+        const std::string confirmedB = order({{m.productB, 1}});
+        CPPUNIT_ASSERT_EQUAL(200, http.put(confirmedB, statusBody("CONFIRMED"), m.sellerB).status);
+        const std::string createdB = order({{m.productB, 3}});
+        const std::string onlyA = order({{m.productA, 1}});
+        HttpReply gone = http.del("/stores/" + str(m.storeB), svc.admin());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(gone.body, 200, gone.status);
+
+        const std::string before = snapshot(svc);
+        const auto refused = [&](const std::string& what, const HttpReply& r) {
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(what + " " + r.body, 409, r.status);
+            CPPUNIT_ASSERT_EQUAL_MESSAGE(what, std::string("fail"), r.json->getValue<std::string>("code"));
+            CPPUNIT_ASSERT_MESSAGE(what + " " + r.body, (r.errorCodes() == std::vector<std::string>{"status:store_deleted"}));
+            const std::string message = r.json->getValue<std::string>("message");
+            CPPUNIT_ASSERT_MESSAGE(what + " " + message, message.find("store " + str(m.storeB) + ", which was deleted") != std::string::npos);
+        };
+        refused("seller A confirms the mixed order", http.put(mixed, statusBody("CONFIRMED"), svc.seller()));
+        refused("admin confirms the mixed order", http.put(mixed, statusBody("CONFIRMED"), svc.admin()));
+        refused("seller B dispatches", http.put(confirmedB, statusBody("DISPATCHED"), m.sellerB));
+        refused("admin dispatches", http.put(confirmedB, statusBody("DISPATCHED"), svc.admin()));
+        CPPUNIT_ASSERT_EQUAL(before, snapshot(svc));
+        CPPUNIT_ASSERT_EQUAL(std::string("CREATED"), statusOf(http.get(mixed, svc.buyer())));
+        CPPUNIT_ASSERT_EQUAL(std::string("CONFIRMED"), statusOf(http.get(confirmedB, svc.buyer())));
+
+        // Cancelling is still the way out, and an order of live stores only moves as before.
+        CPPUNIT_ASSERT_EQUAL(200, http.del(confirmedB, svc.admin()).status);
+        CPPUNIT_ASSERT_EQUAL(200, http.del(createdB, svc.buyer()).status);
+        CPPUNIT_ASSERT_EQUAL(200, http.put(mixed, statusBody("CANCELLED"), svc.buyer()).status);
+        CPPUNIT_ASSERT_EQUAL(200, http.put(onlyA, statusBody("CONFIRMED"), svc.seller()).status);
+        CPPUNIT_ASSERT_EQUAL(200, http.put(onlyA, statusBody("DISPATCHED"), svc.seller()).status);
+    }
+
+    /// A signed event whose status or previous_status is not a delivery status is 400 and changes nothing.
+    void webhookRefusesUnknownStatus()
+    {
+        EcommerceService svc;
+        Market m = makeMarket(svc);
+        const std::int64_t id = orderIn(svc, m, "DISPATCHED");
+        const std::string before = snapshot(svc);
+        HttpReply bogus = webhook(svc, "evt_bogus", id, "BOGUS", 1);
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(bogus.body, 400, bogus.status);
+        CPPUNIT_ASSERT((bogus.errorCodes() == std::vector<std::string>{"data.status:invalid_value"}));
+        CPPUNIT_ASSERT_EQUAL(400, webhook(svc, "evt_lower", id, "delivered", 1).status);
+        CPPUNIT_ASSERT_EQUAL(400, webhook(svc, "evt_order_status", id, "DISPATCHED", 1).status); // an order status, not a delivery's
+        const std::int64_t timestamp = Poco::Timestamp().epochTime();
+        const std::string previous = R"({"id":"evt_prev","type":"delivery.status_changed","created_at":"2026-01-01 00:00:00","data":{"tracking_number":"TN0123456789","foreign_order_id":)"
+                                     + str(id) + R"(,"status":"IN_ORIGIN","previous_status":"BOGUS","sequence":1}})";
+        HttpReply prev = svc.http().request("POST", "/webhooks/delivery", previous,
+                                            {{"webhook-id", "evt_prev"}, {"webhook-timestamp", std::to_string(timestamp)},
+                                             {"webhook-signature", mercato::sdk::webhook::sign(kDeliveryWebhookSecret, "evt_prev", timestamp, previous)}});
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(prev.body, 400, prev.status);
+        CPPUNIT_ASSERT((prev.errorCodes() == std::vector<std::string>{"data.previous_status:invalid_value"}));
+        CPPUNIT_ASSERT_EQUAL(before, snapshot(svc));
+        // The refused ids were not recorded: the same id with a valid body is applied.
+        CPPUNIT_ASSERT_EQUAL(200, webhook(svc, "evt_bogus", id, "IN_ORIGIN", 1).status);
+        CPPUNIT_ASSERT_EQUAL(std::string("IN_ORIGIN"), dataOf(svc.http().get("/orders/" + str(id), svc.buyer()))->getObject("delivery")->getValue<std::string>("status"));
+    }
+
+    /// Events about orders that were never dispatched (CREATED, CONFIRMED, CANCELLED) are answered
+    /// 200 but change nothing: no delivery on the order, no status, and no sequence remembered (the
+    /// order's real events after dispatch apply from sequence 1).
+    void webhookNeverAppliesToUndispatchedOrders()
+    {
+        EcommerceService svc;
+        const auto& http = svc.http();
+        Market m = makeMarket(svc);
+        const std::int64_t created = orderIn(svc, m, "CREATED");
+        const std::int64_t confirmed = orderIn(svc, m, "CONFIRMED");
+        const std::int64_t cancelled = orderIn(svc, m, "CANCELLED");
+        const std::string before = snapshot(svc);
+        int n = 0;
+        for (std::int64_t id : {created, confirmed, cancelled})
+            for (const std::string status : {"READY_FOR_PICK_UP", "IN_ROUTE_OF_DELIVERY", "DELIVERED"}) {
+                HttpReply r = webhook(svc, "evt_early_" + std::to_string(++n), id, status, 5);
+                CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+                CPPUNIT_ASSERT_MESSAGE(r.body, !dataOf(r)->getValue<bool>("applied"));
+            }
+        CPPUNIT_ASSERT_EQUAL(before, snapshot(svc));
+        for (std::int64_t id : {created, confirmed, cancelled})
+            CPPUNIT_ASSERT(dataOf(http.get("/orders/" + str(id), svc.buyer()))->isNull("delivery"));
+
+        CPPUNIT_ASSERT_EQUAL(200, http.put("/orders/" + str(confirmed), statusBody("DISPATCHED"), svc.seller()).status);
+        HttpReply first = webhook(svc, "evt_real_1", confirmed, "READY_FOR_PICK_UP", 1);
+        CPPUNIT_ASSERT_MESSAGE(first.body, dataOf(first)->getValue<bool>("applied"));
+        CPPUNIT_ASSERT_EQUAL(std::string(R"({"status":"READY_FOR_PICK_UP","tracking_number":"TN0123456789"})"),
+                             jsonText(*dataOf(http.get("/orders/" + str(confirmed), svc.buyer()))->getObject("delivery")));
     }
 };
 

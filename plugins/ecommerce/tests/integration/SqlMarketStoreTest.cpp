@@ -377,6 +377,34 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), _outbox->find(Marketplace::kDispatchTopic, std::to_string(o.id)).size());
     }
 
+    void deletedStoresStopConfirmAndDispatch()
+    {
+        using Kind = MarketStore::TransitionOutcome::Kind;
+        Store live = store("Live", "1 Dock"), gone = store("Gone", "2 Dock");
+        Product a = product(live.id, "Lamp", 5), b = product(gone.id, "Mug", 5);
+        Order o = order();
+        std::get<OrderLine>(*_store->addLine(o.id, {a.id, 1}));
+        std::get<OrderLine>(*_store->addLine(o.id, {b.id, 1}));
+        Order p = order();
+        std::get<OrderLine>(*_store->addLine(p.id, {b.id, 1}));
+        CPPUNIT_ASSERT(_store->transition(p.id, OrderStatus::Created, OrderStatus::Confirmed, &Marketplace::dispatchMessage));
+        CPPUNIT_ASSERT(_store->deleteStore(gone.id));
+        auto refused = _store->transition(o.id, OrderStatus::Created, OrderStatus::Confirmed, &Marketplace::dispatchMessage);
+        CPPUNIT_ASSERT(refused.kind == Kind::StoreDeleted);
+        CPPUNIT_ASSERT_EQUAL(gone.id, refused.storeId);
+        CPPUNIT_ASSERT_EQUAL(b.id, refused.productId);
+        CPPUNIT_ASSERT(_store->findOrder(o.id)->status == OrderStatus::Created);
+        refused = _store->transition(p.id, OrderStatus::Confirmed, OrderStatus::Dispatched, &Marketplace::dispatchMessage);
+        CPPUNIT_ASSERT(refused.kind == Kind::StoreDeleted);
+        CPPUNIT_ASSERT(_store->findOrder(p.id)->status == OrderStatus::Confirmed);
+        CPPUNIT_ASSERT(_outbox->find(Marketplace::kDispatchTopic, std::to_string(p.id)).empty());
+        // Cancelling stays possible and brings the stock back.
+        CPPUNIT_ASSERT(_store->transition(o.id, OrderStatus::Created, OrderStatus::Cancelled, &Marketplace::dispatchMessage));
+        CPPUNIT_ASSERT(_store->transition(o.id, OrderStatus::Created, OrderStatus::Cancelled, &Marketplace::dispatchMessage).kind
+                       == Kind::NotInFrom);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(5), stock(a.id));
+    }
+
     /// The status and `field:code` a Marketplace call is refused with.
     template <class F>
     static std::string refusal(F&& call)
@@ -455,6 +483,7 @@ private:
     CPPUNIT_TEST(linesAndCancellationRestoreStock);      \
     CPPUNIT_TEST(dispatchWritesOneOutboxMessage);        \
     CPPUNIT_TEST(dispatchWithoutWarehouseChangesNothing); \
+    CPPUNIT_TEST(deletedStoresStopConfirmAndDispatch);   \
     CPPUNIT_TEST(marketplaceRefusesLinesByReason);       \
     CPPUNIT_TEST(deliveryEventsAreDedupedAndOrdered);    \
     CPPUNIT_TEST_SUITE_END()
