@@ -36,6 +36,7 @@ list(APPEND MERCATO_ACCEPTANCE_SUITES
     HostAcceptanceTest
     HttpFrontAcceptanceTest
     StartupAcceptanceTest
+    EmbeddedConfigAcceptanceTest
     ExamplePluginAcceptanceTest
     AccountsAcceptanceTest
     EcommerceAcceptanceTest
