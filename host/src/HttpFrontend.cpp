@@ -395,6 +395,11 @@ void HttpFrontend::handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTP
             _log.warning("request %s %s %s: transient database conflict: %s", requestId, request.getMethod(), path, e.displayText());
             body = renderFailure("The database was busy with a conflicting change; try again", {});
             extraHeaders.emplace_back("Retry-After", "1");
+        } else if (sdk::isConnectionLost(e)) {
+            status = 503;
+            _log.warning("request %s %s %s: the database went away: %s", requestId, request.getMethod(), path, e.displayText());
+            body = renderFailure("The database is not reachable; try again", {});
+            extraHeaders.emplace_back("Retry-After", "1");
         } else {
             status = 500;
             _log.error("request %s %s %s failed: %s", requestId, request.getMethod(), path, e.displayText());

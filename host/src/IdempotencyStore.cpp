@@ -19,6 +19,10 @@ const char* const kClaim =
 const char* const kSelect =
     "SELECT fingerprint, status, response, created_at FROM mercato_idempotency_keys WHERE user_id = ? AND idem_key = ?";
 const char* const kDeleteExpiredOne = "DELETE FROM mercato_idempotency_keys WHERE user_id = ? AND idem_key = ? AND created_at < ?";
+/// A claim without an outcome this old was abandoned: its request ended without completing or
+/// releasing it (the database went away at its end, or the host died).
+const char* const kDeleteAbandonedOne =
+    "DELETE FROM mercato_idempotency_keys WHERE user_id = ? AND idem_key = ? AND status IS NULL AND created_at < ?";
 const char* const kComplete = "UPDATE mercato_idempotency_keys SET status = ?, response = ? WHERE user_id = ? AND idem_key = ?";
 const char* const kRelease = "DELETE FROM mercato_idempotency_keys WHERE user_id = ? AND idem_key = ? AND status IS NULL";
 const char* const kPurge = "DELETE FROM mercato_idempotency_keys WHERE created_at < ?";
@@ -76,6 +80,11 @@ std::optional<StoredReply> IdempotencyStore::claim(std::int64_t userId, const st
         if (storedFp != fingerprint)
             throw sdk::Conflict("This Idempotency-Key was already used for a different request",
                                 {{"Idempotency-Key", "conflict", "the key belongs to another request"}});
+        if (status.isNull() && createdAt < sdk::utcFromNow(-kAbandonedSeconds)) {
+            std::string abandoned = sdk::utcFromNow(-kAbandonedSeconds);
+            session << kDeleteAbandonedOne, use(user), use(k), use(abandoned), now;
+            continue;
+        }
         if (status.isNull())
             throw sdk::Conflict("A request with this Idempotency-Key is still being processed; retry later",
                                 {{"Idempotency-Key", "in_progress", "the first request with this key has not finished"}});

@@ -22,6 +22,9 @@ struct StoredReply {
 class IdempotencyStore {
 public:
     static constexpr std::int64_t kLifetimeSeconds = 24 * 3600;
+    /// A claim still without an outcome after this long is abandoned (its request could neither
+    /// complete nor release it: the database went away, the host was killed) and is claimed anew.
+    static constexpr std::int64_t kAbandonedSeconds = 120;
 
     explicit IdempotencyStore(sdk::Database& db) : _db(db) {}
 

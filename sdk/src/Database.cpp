@@ -129,6 +129,15 @@ bool isTransientConflict(const std::exception& e)
            || text.find("database is locked") != std::string::npos || text.find("database is busy") != std::string::npos;
 }
 
+bool isConnectionLost(const std::exception& e)
+{
+    const std::string text = messageOf(e);
+    for (const char* needle : {"Lost connection to", "has gone away", "Can't connect to", "Server shutdown in progress"})
+        if (text.find(needle) != std::string::npos)
+            return true;
+    return false;
+}
+
 bool isConstraintViolation(const std::exception& e)
 {
     const std::string text = messageOf(e);

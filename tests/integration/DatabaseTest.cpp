@@ -1,6 +1,9 @@
 // The database layer (pool, transactions, migrations, error classification) on both dialects.
+#include "IdempotencyStore.h"
 #include "Migrator.h"
 #include "TestDatabase.h"
+
+#include "mercato/sdk/ApiError.h"
 
 #include "mercato/sdk/Database.h"
 
@@ -15,6 +18,9 @@
 
 using namespace mercato;
 using namespace Poco::Data::Keywords;
+
+// Generated from host/sql by mercato_embed_migrations.
+const mercato::sdk::MigrationSet& mercatoHostMigrations();
 
 namespace {
 
@@ -202,6 +208,59 @@ public:
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(0), left);
     }
 
+    /// The soak found relay jobs dead for good: a request whose database went away at its end could
+    /// neither complete nor release its Idempotency-Key claim, and every retry was "still being
+    /// processed" for 24 h. A claim without an outcome is abandoned after kAbandonedSeconds.
+    void abandonedIdempotencyClaimIsClaimedAnew()
+    {
+        test::TestDatabase db(D);
+        (*db).migrate("mercato", mercatoHostMigrations());
+        host::IdempotencyStore store(*db);
+        CPPUNIT_ASSERT(!store.claim(7, "key-1", "fp"));
+        CPPUNIT_ASSERT_THROW(store.claim(7, "key-1", "fp"), sdk::Conflict); // the first request still runs
+        Poco::Data::Session s = (*db).session();
+        std::string old = sdk::utcFromNow(-host::IdempotencyStore::kAbandonedSeconds - 5);
+        s << "UPDATE mercato_idempotency_keys SET created_at = ? WHERE idem_key = 'key-1'", use(old), now;
+        CPPUNIT_ASSERT(!store.claim(7, "key-1", "fp")); // abandoned: claimed anew
+        CPPUNIT_ASSERT_THROW(store.claim(7, "key-1", "fp"), sdk::Conflict);
+        // A completed reply of the same age is replayed, never dropped.
+        CPPUNIT_ASSERT(!store.claim(7, "key-2", "fp"));
+        store.complete(7, "key-2", 201, "{}");
+        s << "UPDATE mercato_idempotency_keys SET created_at = ? WHERE idem_key = 'key-2'", use(old), now;
+        auto replay = store.claim(7, "key-2", "fp");
+        CPPUNIT_ASSERT(replay && replay->status == 201);
+    }
+
+    /// The soak found 500s while MariaDB restarted: a statement on a connection the server dropped
+    /// is "connection lost" (the host answers 503), a constraint violation is not.
+    void classifiesLostConnections()
+    {
+        test::TestDatabase db(D);
+        (*db).migrate("t", migrations(D));
+        Poco::Data::Session s = (*db).session();
+        try {
+            s << "INSERT INTO items (name, quantity) VALUES ('apple', 1)", now;
+            CPPUNIT_FAIL("duplicate name accepted");
+        } catch (const Poco::Exception& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(), !sdk::isConnectionLost(e));
+        }
+        if (D != sdk::Dialect::MySQL)
+            return;
+        const auto server = test::MySqlServer::fromEnvironment();
+        Poco::Data::Session victim("mysql", "host=" + server.host + ";port=" + std::to_string(server.port) + ";user=" + server.user
+                                                + ";password=" + server.password);
+        std::string id;
+        victim << "SELECT CAST(CONNECTION_ID() AS CHAR)", into(id), now;
+        s << "KILL " + id, now;
+        try {
+            int one = 0;
+            victim << "SELECT 1", into(one), now;
+            CPPUNIT_FAIL("a killed connection answered");
+        } catch (const Poco::Exception& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(), sdk::isConnectionLost(e));
+        }
+    }
+
     void pingAndPoolFigures()
     {
         test::TestDatabase db(D);
@@ -221,6 +280,8 @@ class DatabaseSqliteTest : public DatabaseTest<sdk::Dialect::SQLite> {
     CPPUNIT_TEST(classifiesConstraintViolations);
     CPPUNIT_TEST(conditionalDecrementNeverOversells);
     CPPUNIT_TEST(pingAndPoolFigures);
+    CPPUNIT_TEST(abandonedIdempotencyClaimIsClaimedAnew);
+    CPPUNIT_TEST(classifiesLostConnections);
     CPPUNIT_TEST_SUITE_END();
 };
 
@@ -235,6 +296,8 @@ class DatabaseMysqlTest : public DatabaseTest<sdk::Dialect::MySQL> {
     CPPUNIT_TEST(classifiesConstraintViolations);
     CPPUNIT_TEST(conditionalDecrementNeverOversells);
     CPPUNIT_TEST(pingAndPoolFigures);
+    CPPUNIT_TEST(abandonedIdempotencyClaimIsClaimedAnew);
+    CPPUNIT_TEST(classifiesLostConnections);
     CPPUNIT_TEST_SUITE_END();
 };
 

@@ -25,6 +25,22 @@ std::string DispatchRelay::idempotencyKey(const std::string& orderKey)
     return "mercato-ecommerce-dispatch-order-" + orderKey;
 }
 
+bool DispatchRelay::stillInProgress(int status, const std::string& body)
+{
+    if (status != 409)
+        return false;
+    try {
+        sdk::JsonArray errors = sdk::parseObject(body)->getArray("errors");
+        for (std::size_t i = 0; errors && i < errors->size(); ++i) {
+            sdk::JsonObject e = errors->getObject(static_cast<unsigned>(i));
+            if (e && e->optValue<std::string>("field", "") == "Idempotency-Key" && e->optValue<std::string>("code", "") == "in_progress")
+                return true;
+        }
+    } catch (const std::exception&) {
+    }
+    return false;
+}
+
 std::string DispatchRelay::deliveryRequest(const std::string& message)
 {
     sdk::JsonObject m = sdk::parseObject(message);
@@ -66,8 +82,11 @@ sdk::JobResult DispatchRelay::send(const sdk::Job& job)
         }
         return sdk::JobResult::done();
     }
-    case 400:
     case 409:
+        if (stillInProgress(answer.status, answer.body))
+            return sdk::JobResult::retry(what);
+        [[fallthrough]];
+    case 400:
     case 413:
     case 415:
     case 422:

@@ -18,7 +18,7 @@ public:
     DispatchRelay(MarketStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry, std::chrono::seconds callTimeout);
 
     /// Done when the delivery exists (201, or 200 for one created before); Fail when the delivery
-    /// service refuses it for good (400, 409 for a different body, 413, 415, 422); Retry otherwise
+    /// service refuses it for good (400, 409 but `in_progress`, 413, 415, 422); Retry otherwise
     /// (no answer, 5xx, 401/403 from a sign-in problem an operator can fix, 404, 429).
     sdk::JobResult send(const sdk::Job& job);
     sdk::JobTypeOptions jobOptions() const;
@@ -27,6 +27,9 @@ public:
     static std::string deliveryRequest(const std::string& message);
     /// The Idempotency-Key of the delivery request of an order.
     static std::string idempotencyKey(const std::string& orderKey);
+    /// True for the delivery service's 409 `in_progress` on Idempotency-Key (an earlier attempt of
+    /// the same request has not finished there): to be retried, not a refusal.
+    static bool stillInProgress(int status, const std::string& body);
 
 private:
     MarketStore& _store;

@@ -13,6 +13,7 @@ class DispatchRelayTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(messageBecomesTheDeliveryRequest);
     CPPUNIT_TEST(idempotencyKeyNamesTheOrder);
     CPPUNIT_TEST(malformedMessageThrows);
+    CPPUNIT_TEST(inProgressConflictIsRetried);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -46,6 +47,19 @@ public:
         CPPUNIT_ASSERT_THROW(DispatchRelay::deliveryRequest("not json"), std::exception);
         CPPUNIT_ASSERT_THROW(DispatchRelay::deliveryRequest("[]"), std::exception);
         CPPUNIT_ASSERT_THROW(DispatchRelay::deliveryRequest(R"({"foreign_order_id":7})"), std::exception);
+    }
+
+    /// The soak found relay jobs dead after "still being processed": an attempt whose outcome the
+    /// delivery host could not record (its database restarting) left the key in progress there.
+    void inProgressConflictIsRetried()
+    {
+        const std::string inProgress = R"({"code":"fail","message":"A request with this Idempotency-Key is still being processed; retry later",)"
+                                       R"("errors":[{"field":"Idempotency-Key","code":"in_progress","message":"the first request with this key has not finished"}]})";
+        CPPUNIT_ASSERT(DispatchRelay::stillInProgress(409, inProgress));
+        CPPUNIT_ASSERT(!DispatchRelay::stillInProgress(503, inProgress));
+        CPPUNIT_ASSERT(!DispatchRelay::stillInProgress(409, R"({"code":"fail","message":"x","errors":[{"field":"Idempotency-Key","code":"conflict","message":"another request"}]})"));
+        CPPUNIT_ASSERT(!DispatchRelay::stillInProgress(409, R"({"code":"fail","message":"x","errors":[]})"));
+        CPPUNIT_ASSERT(!DispatchRelay::stillInProgress(409, "not json"));
     }
 };
 

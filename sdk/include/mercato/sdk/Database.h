@@ -74,6 +74,10 @@ MERCATO_SDK_API bool isUniqueViolation(const std::exception& e);
 /// the statement (MariaDB: the transaction) back: a deadlock or a lock wait timeout (MariaDB
 /// 1213/1205), a busy or locked SQLite file.
 MERCATO_SDK_API bool isTransientConflict(const std::exception& e);
+/// True when the database server went away under a statement (restarted, shutting down, network):
+/// MariaDB client errors 2002/2003/2006/2013 and server shutdown 1053. The request may be retried
+/// once the server is back (the host answers 503, as for an unreachable database).
+MERCATO_SDK_API bool isConnectionLost(const std::exception& e);
 /// True when `e` is a CHECK / constraint violation other than uniqueness.
 MERCATO_SDK_API bool isConstraintViolation(const std::exception& e);
 
