@@ -7,8 +7,11 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <thread>
+#include <vector>
 
 using namespace Poco::Data::Keywords;
 using Poco::Data::RecordSet;
@@ -26,6 +29,14 @@ const char* const kClaimCandidates =
     "AND (j.topic NOT IN ({ordered}) OR NOT EXISTS (SELECT 1 FROM mercato_outbox e WHERE e.topic = j.topic "
     "AND e.msg_key = j.msg_key AND e.state IN ('ready', 'running') AND e.id < j.id)) "
     "ORDER BY j.next_attempt_at, j.id LIMIT ?";
+/// Due ready jobs of ordered types with an earlier ready job of their key due later, with that
+/// job's time (one row per such earlier job). No GROUP BY: the scan stops at LIMIT rows.
+const char* const kWaitingBehindLater =
+    "SELECT f.id, h.next_attempt_at FROM mercato_outbox f JOIN mercato_outbox h ON h.topic = f.topic AND h.msg_key = f.msg_key "
+    "AND h.state = 'ready' AND h.id < f.id AND h.next_attempt_at > f.next_attempt_at "
+    "WHERE f.state = 'ready' AND f.next_attempt_at <= ? AND f.topic IN ({ordered}) LIMIT ?";
+/// {ids}: the parked jobs of one time; a job claimed or moved meanwhile is left alone.
+const char* const kPark = "UPDATE mercato_outbox SET next_attempt_at = ? WHERE state = 'ready' AND next_attempt_at < ? AND id IN ({ids})";
 const char* const kAnyDue =
     "SELECT id FROM mercato_outbox WHERE state = 'ready' AND next_attempt_at <= ? AND topic IN ({types}) LIMIT 1";
 /// {leases}: `CASE topic WHEN ? THEN ? … END`, each type's lease end.
@@ -251,6 +262,43 @@ std::size_t SqlJobStore::rescueExpired(std::int64_t nowSeconds, int maxRescues)
     n += rescue.execute();
     tx.commit();
     return n;
+}
+
+std::size_t SqlJobStore::parkWaiting(const std::vector<std::string>& ordered, std::int64_t nowSeconds, std::size_t limit)
+{
+    if (ordered.empty() || limit == 0)
+        return 0;
+    Poco::Data::Session session = _db.session();
+    Statement find(session);
+    find << replaced(kWaitingBehindLater, "{ordered}", quotedList(ordered));
+    find.addBind(Poco::Data::Keywords::bind(utcText(nowSeconds)));
+    for (const auto& t : ordered)
+        find.addBind(Poco::Data::Keywords::bind(t));
+    find.addBind(Poco::Data::Keywords::bind(static_cast<Poco::Int64>(limit)));
+    find.execute();
+    RecordSet rs(find);
+    // The latest earlier job decides (any one of them would be safe: the job waits for all).
+    std::map<std::int64_t, std::string> until;
+    for (std::size_t i = 0; i < rs.rowCount(); ++i) {
+        std::string& t = until[sdk::sql::integer(rs, 0, i)];
+        t = std::max(t, sdk::sql::text(rs, 1, i));
+    }
+    std::map<std::string, std::vector<std::int64_t>> byTime;
+    for (const auto& [id, t] : until)
+        byTime[t].push_back(id);
+    std::size_t parked = 0;
+    for (const auto& [t, ids] : byTime) {
+        // By primary key, outside a transaction: each statement locks only the rows it changes.
+        for (std::size_t from = 0; from < ids.size(); from += 500) {
+            const std::vector<std::int64_t> chunk(ids.begin() + static_cast<std::ptrdiff_t>(from),
+                                                  ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), from + 500)));
+            std::string at = t, below = t;
+            Statement park(session);
+            park << replaced(kPark, "{ids}", sdk::sql::idList(chunk)), use(at), use(below);
+            parked += park.execute();
+        }
+    }
+    return parked;
 }
 
 std::vector<JobRow> SqlJobStore::list(const JobListQuery& query, std::int64_t& total)

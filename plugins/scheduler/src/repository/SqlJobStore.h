@@ -19,6 +19,7 @@ public:
     bool kill(std::int64_t id, const std::string& token, const std::string& error, std::int64_t now) override;
     bool release(std::int64_t id, const std::string& token, std::int64_t at) override;
     std::size_t rescueExpired(std::int64_t now, int maxRescues) override;
+    std::size_t parkWaiting(const std::vector<std::string>& ordered, std::int64_t now, std::size_t limit) override;
     std::vector<JobRow> list(const JobListQuery& query, std::int64_t& total) override;
     std::optional<JobRow> find(std::int64_t id) override;
     bool requeue(std::int64_t id, std::int64_t now) override;

@@ -14,6 +14,8 @@ JobRunner::JobRunner(JobStore& store, RunnerSettings settings, Clock clock, Poco
     : _store(store), _settings(std::move(settings)), _clock(std::move(clock)), _logger(logger), _metrics(metrics)
 {
     _rescued = &_metrics.counter("mercato_job_rescues_total", "Running jobs returned to the queue after their lease expired");
+    _parked = &_metrics.counter("mercato_job_parked_total",
+                                "Due jobs of ordered types given the later time of the earlier job of their key they wait for");
 }
 
 JobRunner::~JobRunner()
@@ -181,6 +183,7 @@ void JobRunner::dispatchLoop()
                     _rescued->inc(n);
                     _logger.warning("returned %z job(s) whose lease expired to the queue", n);
                 }
+                parkWaiting(ordered, now);
             }
             const std::string token = _settings.holder + "#" + std::to_string(++_claimSeq);
             auto claimed = _store.claim(leases, ordered, want, token, now, /*expectWork=*/_lastClaimFull);
@@ -228,6 +231,17 @@ void JobRunner::dispatchLoop()
             if (_stopping)
                 return;
         }
+    }
+}
+
+void JobRunner::parkWaiting(const std::vector<std::string>& ordered, std::int64_t now)
+{
+    try {
+        if (std::size_t n = _store.parkWaiting(ordered, now, kParkBatch))
+            _parked->inc(n);
+    } catch (const std::exception& e) {
+        // Only an optimisation of the claims: the next round parks them.
+        _logger.information("parking waiting jobs failed (next round in 5 s): %s", sdk::errorText(e));
     }
 }
 

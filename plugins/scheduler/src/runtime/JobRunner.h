@@ -66,6 +66,9 @@ private:
     /// back to the database, so that one slow endpoint never fills the queue.
     std::vector<Queued> takeStale(std::int64_t nowMillis);
     void releaseDeferred(const std::vector<Queued>& jobs);
+    /// JobStore::parkWaiting for the ordered types, every rescue round (dispatcher thread).
+    void parkWaiting(const std::vector<std::string>& ordered, std::int64_t now);
+    static constexpr std::size_t kParkBatch = 20000;
     void workerLoop();
     void runOne(const Queued& queued);
     sdk::Counter& attempts(const std::string& type, const char* outcome);
@@ -90,6 +93,7 @@ private:
     bool _lastClaimFull = false; ///< dispatcher thread only: the last claim found all it asked for
     std::vector<std::thread> _threads;
     sdk::Counter* _rescued = nullptr;
+    sdk::Counter* _parked = nullptr;
 };
 
 } // namespace mercato::scheduler

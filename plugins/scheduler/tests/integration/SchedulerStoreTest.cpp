@@ -107,6 +107,41 @@ public:
         CPPUNIT_ASSERT(claimIds({"a"}, 10, "t5", _now + 100) == std::vector<std::int64_t>({b1, b2}));
     }
 
+    /// The soak's collapse: followers of a key whose head is in backoff were due, so every claim
+    /// read past all of them. Parked, they get the head's time; nothing else moves.
+    void waitingJobsAreParkedAtTheirHeadsTime()
+    {
+        const std::int64_t a1 = append("a", "k1"), a2 = append("a", "k1"), a3 = append("a", "k1");
+        const std::int64_t r1 = append("a", "k2"), r2 = append("a", "k2"); // head running
+        const std::int64_t b1 = append("b", "kb"), b2 = append("b", "kb"); // an unordered type
+        CPPUNIT_ASSERT(claimIds({"a"}, 10, "t1", _now) == std::vector<std::int64_t>({a1, r1, b1, b2}));
+        CPPUNIT_ASSERT(_jobs->retryLater(a1, "t1", "HTTP 503", _now + 100));
+        CPPUNIT_ASSERT(_jobs->retryLater(b1, "t1", "HTTP 503", _now + 100));
+        CPPUNIT_ASSERT(_jobs->complete(b2, "t1", _now));
+        const std::int64_t b3 = append("b", "kb");
+        const std::int64_t d1 = append("a", "k3"); // no earlier job: stays due
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), _jobs->parkWaiting({"a"}, _now, 100));
+        CPPUNIT_ASSERT_EQUAL(utcText(_now + 100), _jobs->find(a2)->nextAttemptAt);
+        CPPUNIT_ASSERT_EQUAL(utcText(_now + 100), _jobs->find(a3)->nextAttemptAt);
+        for (std::int64_t due : {r2, b3, d1})
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(due), _jobs->find(due)->nextAttemptAt <= utcText(_now));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), _jobs->parkWaiting({"a"}, _now, 100));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), _jobs->parkWaiting({}, _now, 100));
+        // The order is kept: the head first, then its followers one by one.
+        CPPUNIT_ASSERT(claimIds({"a"}, 10, "t2", _now) == std::vector<std::int64_t>({b3, d1}));
+        CPPUNIT_ASSERT(claimIds({"a"}, 10, "t3", _now + 100) == std::vector<std::int64_t>({a1, b1}));
+        CPPUNIT_ASSERT(_jobs->complete(a1, "t3", _now + 100));
+        CPPUNIT_ASSERT(claimIds({"a"}, 10, "t4", _now + 100) == std::vector<std::int64_t>({a2}));
+        // A limit bounds one round.
+        const std::int64_t c1 = append("a", "k4"), c2 = append("a", "k4"), c3 = append("a", "k4");
+        CPPUNIT_ASSERT(claimIds({"a"}, 1, "t5", _now + 100) == std::vector<std::int64_t>({c1}));
+        CPPUNIT_ASSERT(_jobs->retryLater(c1, "t5", "HTTP 503", _now + 300));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _jobs->parkWaiting({"a"}, _now + 100, 1));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _jobs->parkWaiting({"a"}, _now + 100, 1));
+        CPPUNIT_ASSERT_EQUAL(utcText(_now + 300), _jobs->find(c2)->nextAttemptAt);
+        CPPUNIT_ASSERT_EQUAL(utcText(_now + 300), _jobs->find(c3)->nextAttemptAt);
+    }
+
     void expiredLeaseIsRescuedAndTheOldClaimIsVoid()
     {
         const std::int64_t j = append("a", "1");
@@ -329,6 +364,7 @@ private:
     CPPUNIT_TEST(claimLeasesAndCompletes);                        \
     CPPUNIT_TEST(eachTypeHasItsOwnLease);                         \
     CPPUNIT_TEST(orderedKeyHoldsBackLaterJobsOfThatKeyOnly);      \
+    CPPUNIT_TEST(waitingJobsAreParkedAtTheirHeadsTime);           \
     CPPUNIT_TEST(expiredLeaseIsRescuedAndTheOldClaimIsVoid);      \
     CPPUNIT_TEST(jobThatKillsItsWorkerDiesAfterRepeatedRescues);  \
     CPPUNIT_TEST(deadJobsAreListedAndRequeued);                   \
