@@ -193,7 +193,10 @@ ConfigStore ConfigStore::load(const std::string& path)
             std::string full = base.empty() ? k : base + "." + k;
             if (file->hasOption(full))
                 values[full] = file->getRawString(full);
-            pending.push_back(full);
+            // An empty name ("= x", "a. = x") has nothing below it: descending would walk `base`
+            // again, forever. Its value stays, so validate() reports the line as an unknown key.
+            if (!k.empty())
+                pending.push_back(full);
         }
     }
     return fromMap(std::move(values), path);

@@ -1,5 +1,6 @@
 #include "RouteTable.h"
 
+#include <Poco/Exception.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
@@ -12,6 +13,18 @@ namespace {
 bool isParam(const std::string& segment)
 {
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+/// True when every `%` of `text` starts a valid escape (Poco::URI::decode would not throw).
+bool isWellEncoded(const std::string& text)
+{
+    try {
+        std::string decoded;
+        Poco::URI::decode(text, decoded);
+        return true;
+    } catch (const Poco::URISyntaxException&) {
+        return false;
+    }
 }
 
 /// Scores a match so that "/orders/mine" beats "/orders/{id}": literal segments earlier win.
@@ -48,6 +61,8 @@ void RouteTable::add(sdk::Route route)
         throw std::invalid_argument("route pattern must start with '/': " + route.pattern);
     if (!route.handler)
         throw std::invalid_argument("route has no handler: " + route.pattern);
+    if (!isWellEncoded(route.pattern)) // it could never match (see match())
+        throw std::invalid_argument("malformed percent-encoding in route pattern: " + route.pattern);
     std::vector<std::string> segments = splitPath(route.pattern);
     std::vector<std::string> names;
     for (const auto& s : segments) {
@@ -86,6 +101,10 @@ RouteMatch RouteTable::match(const std::string& method, const std::string& path)
     // HEAD is served by the GET route of the path (RFC 9110 §9.3.2); the frontend sends no body.
     const bool head = method == "HEAD";
     const std::string wanted = head ? std::string("GET") : method;
+    // A malformed percent-encoding matches nothing, so decoding the parameters below cannot fail
+    // (the frontend answers such a path with 400 before it asks).
+    if (!isWellEncoded(path))
+        return result;
     const std::vector<std::string> parts = splitPath(path);
     std::vector<int> bestScore;
     for (const auto& r : _routes) {

@@ -33,6 +33,7 @@ public:
     void add(sdk::Route route) override;
 
     /// Matches `path` (no query string). Literal segments win over parameters at the same depth.
+    /// A path with a malformed percent-encoding matches no route (pathKnown false) rather than throwing.
     RouteMatch match(const std::string& method, const std::string& path) const;
 
     const std::vector<std::unique_ptr<CompiledRoute>>& routes() const { return _routes; }

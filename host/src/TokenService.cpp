@@ -24,11 +24,17 @@ bool numericClaim(const Poco::JWT::Token& token, const std::string& name, std::i
     Poco::Dynamic::Var v = payload.get(name);
     if (!v.isNumeric() || v.isBoolean())
         return false;
+    double seconds = 0;
     try {
-        out = static_cast<std::int64_t>(v.convert<double>());
+        seconds = v.convert<double>();
     } catch (const Poco::Exception&) {
         return false;
     }
+    // A time no 64-bit count of seconds holds (1e300, NaN) is not a date: converting it would be
+    // undefined behaviour (found by fuzz/TokenServiceFuzzer, seed exp-huge).
+    if (!(seconds > -9.2e18 && seconds < 9.2e18))
+        return false;
+    out = static_cast<std::int64_t>(seconds);
     return true;
 }
 

@@ -262,7 +262,8 @@ public:
         auto [seen, first] = frame.keys.emplace(k, false);
         if (!first && !seen->second) {
             seen->second = true;
-            _errors.push_back({childFieldPath(frame.path, k), "duplicate_key", "is given more than once in its object"});
+            // fieldName: the empty key at the top has no path of its own (found by fuzz/JsonBodyFuzzer).
+            _errors.push_back({fieldName(childFieldPath(frame.path, k)), "duplicate_key", "is given more than once in its object"});
         }
         ParseHandler::key(k);
     }

@@ -1,9 +1,15 @@
 #include "ConfigError.h"
 #include "ConfigStore.h"
+#include "TestEnv.h"
 
 #include <Poco/Environment.h>
 
 #include <cppunit/extensions/HelperMacros.h>
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <thread>
 
 using namespace mercato;
 
@@ -16,6 +22,7 @@ class ConfigStoreTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(expandsEnvironment);
     CPPUNIT_TEST(unsetEnvironmentVariableIsAnError);
     CPPUNIT_TEST(undeclaredReadThrows);
+    CPPUNIT_TEST(lineWithoutKeyIsReportedNotLoopedOn);
     CPPUNIT_TEST_SUITE_END();
 
     static std::vector<sdk::ConfigKey> keys()
@@ -106,6 +113,32 @@ public:
         auto store = host::ConfigStore::fromMap({{"x.secret", "s"}});
         store.declare("x", keys());
         CPPUNIT_ASSERT_THROW(store.view("x")->getString("nope"), std::out_of_range);
+    }
+
+    /// Found by fuzz/ConfigStoreFuzzer: a line with an empty key ("= x") made load() walk the key
+    /// "" forever (`mercato` hung at start-up). load() runs in a thread here so that a hang fails
+    /// the test after 10 s instead of blocking the suite.
+    void lineWithoutKeyIsReportedNotLoopedOn()
+    {
+        test::TempDir dir;
+        const std::string path = dir.file("empty-key.properties");
+        test::writeProperties(path, {{"", "x"}, {"x.secret", "s"}});
+        auto outcome = std::make_shared<std::promise<std::string>>();
+        std::thread([path, outcome] {
+            try {
+                auto store = host::ConfigStore::load(path);
+                store.declare("x", keys());
+                store.validate();
+                outcome->set_value("accepted");
+            } catch (const host::ConfigError& e) {
+                outcome->set_value(e.what());
+            }
+        }).detach();
+        auto result = outcome->get_future();
+        CPPUNIT_ASSERT_MESSAGE("ConfigStore::load did not return", result.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+        const std::string text = result.get();
+        CPPUNIT_ASSERT_MESSAGE(text, text.find("unknown key ''") != std::string::npos);
+        CPPUNIT_ASSERT_MESSAGE(text, text.find(path) != std::string::npos);
     }
 };
 

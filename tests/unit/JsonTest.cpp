@@ -177,6 +177,9 @@ public:
                              errorsOf(R"({"products":[{"quantity":1},{"quantity":1,"quantity":2}]})"));
         CPPUNIT_ASSERT_EQUAL(std::string("a:duplicate_key"), errorsOf(R"({"a":1,"\u0061":2})")); // the same key, escaped
         CPPUNIT_ASSERT_EQUAL(std::string("a:duplicate_key b:duplicate_key"), errorsOf(R"({"a":1,"b":{},"a":{},"b":[]})"));
+        // Found by fuzz/JsonBodyFuzzer: the empty key twice at the top named no field at all.
+        CPPUNIT_ASSERT_EQUAL(std::string("body:duplicate_key"), errorsOf(R"({"":1,"":2})"));
+        CPPUNIT_ASSERT_EQUAL(std::string("x.:duplicate_key"), errorsOf(R"({"x":{"":1,"":2}})"));
         // The same name in different objects, or as a value, is no duplicate.
         CPPUNIT_ASSERT_EQUAL(std::string("ok"), errorsOf(R"({"a":{"a":1},"b":[{"a":1},{"a":2}],"c":"a"})"));
         CPPUNIT_ASSERT_EQUAL(std::string("ok"), errorsOf(R"({"a":1,"A":2})"));

@@ -15,6 +15,7 @@ class RouteTableTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(unknownPathIsNotKnown);
     CPPUNIT_TEST(trailingSlashAndEmptySegments);
     CPPUNIT_TEST(decodesParameters);
+    CPPUNIT_TEST(malformedPercentEncodingMatchesNothing);
     CPPUNIT_TEST(rejectsDuplicatesAndMalformedPatterns);
     CPPUNIT_TEST_SUITE_END();
 
@@ -98,6 +99,24 @@ public:
         auto m = t.match("GET", "/track/AB%20C");
         CPPUNIT_ASSERT(m.route);
         CPPUNIT_ASSERT_EQUAL(std::string("AB C"), m.params[0].second);
+    }
+
+    /// Found by fuzz/RouteTableFuzzer (seed fuzz/corpus/RouteTable/percent): decoding a parameter
+    /// threw Poco::URISyntaxException out of match(), which promises an answer for any path.
+    void malformedPercentEncodingMatchesNothing()
+    {
+        host::RouteTable t;
+        t.get("/files/{name}", sdk::Access::anyone(), ok);
+        for (const char* path : {"/files/%E2%82%AC%zz", "/files/%", "/files/%4"}) {
+            host::RouteMatch m;
+            CPPUNIT_ASSERT_NO_THROW_MESSAGE(path, m = t.match("GET", path));
+            CPPUNIT_ASSERT_MESSAGE(path, !m.route);
+            CPPUNIT_ASSERT_MESSAGE(path, !m.pathKnown);
+            CPPUNIT_ASSERT_MESSAGE(path, m.params.empty());
+        }
+        CPPUNIT_ASSERT_EQUAL(std::string("\xE2\x82\xAC"), t.match("GET", "/files/%E2%82%AC").params.at(0).second);
+        // A pattern that no path could match is refused (found by the fuzzer once match() refused).
+        CPPUNIT_ASSERT_THROW(t.get("/files/%zz", sdk::Access::anyone(), ok), std::invalid_argument);
     }
 
     void rejectsDuplicatesAndMalformedPatterns()

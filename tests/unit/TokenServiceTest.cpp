@@ -133,6 +133,16 @@ public:
         auto u = claims();
         u.payload().set("exp", "tomorrow");
         CPPUNIT_ASSERT(!accepted(sign(u)));
+        // Found by fuzz/TokenServiceFuzzer: a date no 64-bit count of seconds holds was converted
+        // with undefined behaviour (UBSan); it is refused like any other unreadable date.
+        for (double huge : {1e300, -1e300, 9.3e18}) {
+            auto v = claims();
+            v.payload().set("exp", huge);
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(huge), !accepted(sign(v)));
+            auto w = claims();
+            w.payload().set("nbf", huge);
+            CPPUNIT_ASSERT_MESSAGE(std::to_string(huge), !accepted(sign(w)));
+        }
     }
 
     void rejectsWrongOrMissingIssuer()
