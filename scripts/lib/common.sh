@@ -6,6 +6,9 @@ MERCATO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 MERCATO_BUILD_PACKAGES=(g++ cmake ninja-build pkg-config ca-certificates
   libpoco-dev libcppunit-dev libmariadb-dev libcrypt-dev libssl-dev)
 MERCATO_SERVICE_PACKAGES=(mariadb-server mariadb-client redis-server redis-tools curl)
+# libFuzzer (scripts/fuzz): Debian's clang and its runtimes (libclang_rt.fuzzer-x86_64.a and the
+# sanitizer runtimes are in libclang-rt-14-dev).
+MERCATO_FUZZ_PACKAGES=(clang-14 libclang-rt-14-dev)
 
 mercato_log() { printf '==> %s\n' "$*" >&2; }
 
@@ -29,11 +32,18 @@ mercato_install_packages() {
   mercato_as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# mercato_configure BUILD_DIR [extra cmake arguments...]
+mercato_configure() {
+  local dir="$1"
+  shift
+  cmake -S "$MERCATO_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+}
+
 # mercato_build [BUILD_DIR] [extra cmake arguments...]
 mercato_build() {
   local dir="${1:-$MERCATO_ROOT/build}"
   [ $# -gt 0 ] && shift
   mercato_log "building into $dir"
-  cmake -S "$MERCATO_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  mercato_configure "$dir" "$@"
   cmake --build "$dir" -j"$(nproc)"
 }

@@ -19,6 +19,10 @@ struct RunResult {
 /// Runs `mercato --config <file> args...` to completion (CLI commands, failing start-ups).
 RunResult runMercato(const std::string& configPath, const std::vector<std::string>& args = {}, int timeoutSeconds = 60);
 
+/// The sanitizer reports (asan build) of every `mercato` process this test process started, each
+/// headed by its file name; empty when there are none. The runner fails the suite when it is not.
+std::string childSanitizerReports();
+
 /// The "username<TAB>token" lines printed by `users mock-users`, as a map.
 std::map<std::string, std::string> parseMockTokens(const std::string& out);
 
