@@ -64,6 +64,8 @@ public:
 
     /// Why the header read was cut, empty when it was not.
     const std::string& timedOut() const { return _timedOut; }
+    /// True while accepted connections wait in the queue for a worker.
+    bool clientsWaiting() const { return _load->clientsWaiting(); }
 
     using Poco::Net::StreamSocketImpl::poll;
     bool poll(const Poco::Timespan& timeout, int mode) override
@@ -331,7 +333,12 @@ public:
 
             response.setDate(Poco::Timestamp());
             response.setVersion(request->getVersion());
-            response.setKeepAlive(params->getKeepAlive() && request->getKeepAlive() && session.canKeepAlive());
+            // While connections wait for a worker this one answers with `Connection: close` and
+            // ends, so the workers rotate over every client: a keep-alive client that never pauses
+            // would otherwise keep its worker as long as it likes (found by the soak: a host
+            // restarted under 64 such clients answered a new one after two minutes).
+            response.setKeepAlive(params->getKeepAlive() && request->getKeepAlive() && session.canKeepAlive()
+                                  && !guarded->clientsWaiting());
             if (!server.empty())
                 response.set("Server", server);
             try {

@@ -46,6 +46,8 @@ private:
 /// The HTTP/1.1 server of the host: Poco's TCPServer with Poco's HTTP session, request and
 /// response classes, and its own connection loop, which adds to Poco's HTTPServerConnection
 ///  - the ConnectionGuard above;
+///  - rotation: while connections wait for a worker, each answer carries `Connection: close`, so a
+///    busy keep-alive client gives its worker back after its current request;
 ///  - strict request framing (RFC 9112 §6): Content-Length and Transfer-Encoding together, two
 ///    different Content-Length values, a Content-Length that is not a non-negative decimal, or a
 ///    Transfer-Encoding other than `chunked` is a 400 and the connection is closed, because the

@@ -9,6 +9,7 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/String.h>
 #include <Poco/Timestamp.h>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -113,6 +114,7 @@ class HttpFrontAcceptanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(slowHeaderGets408);
     CPPUNIT_TEST(headWorksOnEveryGetRoute);
     CPPUNIT_TEST(slowAndIdleClientsCannotLockNewClientsOut);
+    CPPUNIT_TEST(busyKeepAliveClientsTakeTurns);
     CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -314,6 +316,73 @@ public:
         idlers.join();
         std::printf("[HttpFrontAcceptanceTest] 70 slow-header + 70 idle keep-alive clients: slowest new client %.3f s\n", worst);
         CPPUNIT_ASSERT_EQUAL(50, normalServed);
+    }
+
+    /// Found by the soak: twice as many keep-alive clients as workers, each sending a request
+    /// every 30 ms, kept every worker until http.maxKeepAliveRequests (1000) ended a connection,
+    /// so a new client waited for that (two minutes after a restart in the soak). While clients
+    /// wait, answers close the connection, so workers rotate: new clients are answered at once,
+    /// and every busy client is still served.
+    void busyKeepAliveClientsTakeTurns()
+    {
+        constexpr int kWorkers = 4, kBusy = 2 * kWorkers;
+        _config["http.maxThreads"] = std::to_string(kWorkers);
+        start();
+        const int port = _host->port();
+        std::atomic<bool> stop{false};
+        std::vector<std::atomic<int>> served(kBusy);
+        std::vector<std::thread> busy;
+        for (int i = 0; i < kBusy; ++i)
+            busy.emplace_back([&, i] {
+                std::unique_ptr<Poco::Net::StreamSocket> s;
+                while (!stop) {
+                    try {
+                        if (!s) {
+                            s = std::make_unique<Poco::Net::StreamSocket>(connectTo(port));
+                        }
+                        sendAll(*s, kHealth);
+                        RawReply r = readReply(*s, false);
+                        if (r.status == 200)
+                            ++served[i];
+                        if (Poco::toLower(r.head).find("\r\nconnection: close") != std::string::npos)
+                            s.reset();  // told to close: reconnect, as HTTP clients do
+                        // A request every 30 ms: never idle long enough for http.busyIdleMillis,
+                        // and far from http.maxKeepAliveRequests (1000) in the test's time.
+                        std::this_thread::sleep_for(std::chrono::milliseconds(30));
+                    } catch (const std::exception&) {
+                        s.reset();
+                    }
+                }
+            });
+        std::this_thread::sleep_for(std::chrono::seconds(2));  // they hold every worker (before the fix: for good)
+        double worst = 0;
+        for (int probe = 0; probe < 10; ++probe) {
+            const auto t0 = std::chrono::steady_clock::now();
+            Poco::Net::StreamSocket socket = connectTo(port);
+            socket.setReceiveTimeout(Poco::Timespan(5, 0));
+            sendAll(socket, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+            RawReply r;
+            try {
+                r = readReply(socket, false);
+            } catch (const Poco::TimeoutException&) {
+                stop = true;
+                for (auto& t : busy)
+                    t.join();
+                CPPUNIT_FAIL("new client " + std::to_string(probe) + " got no answer within 5 s");
+            }
+            CPPUNIT_ASSERT_EQUAL(200, r.status);
+            worst = std::max(worst, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        }
+        std::vector<int> before(kBusy);
+        for (int i = 0; i < kBusy; ++i)
+            before[i] = served[i];
+        std::this_thread::sleep_for(std::chrono::seconds(1));
+        stop = true;
+        for (auto& t : busy)
+            t.join();
+        for (int i = 0; i < kBusy; ++i)
+            CPPUNIT_ASSERT_MESSAGE("busy client " + std::to_string(i) + " was not served in the last second", served[i] > before[i]);
+        std::printf("[HttpFrontAcceptanceTest] %d busy keep-alive clients on %d workers: slowest new client %.3f s\n", kBusy, kWorkers, worst);
     }
 
 private:
