@@ -4,7 +4,7 @@
 // Usage: mercato-soak --ecommerce-port=P --delivery-port=P --admin-token-file=F --seller-token-file=F
 //                     --tracker-token-file=F [--host=127.0.0.1] [--seconds=600] [--connections=64]
 //                     [--products=40] [--stock=100000] [--buyers=64] [--started-file=F]
-//                     [--events-file=F] [--drain-seconds=300] [--db-grace-seconds=30]
+//                     [--events-file=F] [--drain-seconds=900] [--db-grace-seconds=30]
 //
 // 1. Setup through the API: two stores of the mock seller, --products products of --stock units
 //    each, --buyers buyers signed up.
@@ -139,7 +139,7 @@ struct Settings {
     std::string host;
     Poco::UInt16 ecommercePort = 0, deliveryPort = 0;
     std::string admin, seller, tracker;
-    int seconds = 600, connections = 64, products = 40, buyers = 64, drainSeconds = 300, dbGraceSeconds = 30;
+    int seconds = 600, connections = 64, products = 40, buyers = 64, drainSeconds = 900, dbGraceSeconds = 30;
     std::int64_t stock = 100000;
     std::string startedFile, eventsFile;
 };
@@ -351,6 +351,9 @@ bool drainAndCheck(const Settings& s, const World& w)
         if (moving == 0) break;
         delivery.must("POST", "/admin/tick", s.tracker);
         ++ticks;
+        // Every delivery still moving makes one event per tick: a tick storm would only grow the
+        // webhook backlog the next step waits for.
+        std::this_thread::sleep_for(std::chrono::seconds(2));
     } while (Clock::now() < deadline);
     std::cout << "drain: " << ticks << " ticks until every delivery was final (" << moving << " not final)" << std::endl;
     // (c) the webhooks: no order DISPATCHED any more.
@@ -444,7 +447,7 @@ int main(int argc, char** argv)
         s.products = static_cast<int>(o.integer("products", 40));
         s.stock = o.integer("stock", 100000);
         s.buyers = static_cast<int>(o.integer("buyers", 64));
-        s.drainSeconds = static_cast<int>(o.integer("drain-seconds", 300));
+        s.drainSeconds = static_cast<int>(o.integer("drain-seconds", 900));
         s.dbGraceSeconds = static_cast<int>(o.integer("db-grace-seconds", 30));
         s.startedFile = o.text("started-file", "");
         s.eventsFile = o.text("events-file", "");
