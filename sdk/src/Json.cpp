@@ -104,6 +104,14 @@ bool isDigit(char c)
     return c >= '0' && c <= '9';
 }
 
+/// The first position at or after `j` that is not an ASCII digit.
+std::size_t digitsEnd(const std::string& text, std::size_t j)
+{
+    while (j < text.size() && isDigit(text[j]))
+        ++j;
+    return j;
+}
+
 /// Length of the JSON number (RFC 8259 grammar, the one POCO's pdjson reads) starting at `i`, 0
 /// when none starts there; `integer` tells whether it has neither a fraction nor an exponent.
 std::size_t numberLength(const std::string& text, std::size_t i, bool& integer)
@@ -114,19 +122,13 @@ std::size_t numberLength(const std::string& text, std::size_t i, bool& integer)
         ++j;
     if (j >= n || !isDigit(text[j]))
         return 0;
-    if (text[j] == '0') {
-        ++j;
-    } else {
-        while (j < n && isDigit(text[j]))
-            ++j;
-    }
+    j = text[j] == '0' ? j + 1 : digitsEnd(text, j);
     integer = true;
     if (j < n && text[j] == '.') {
         ++j;
         if (j >= n || !isDigit(text[j]))
             return 0;
-        while (j < n && isDigit(text[j]))
-            ++j;
+        j = digitsEnd(text, j);
         integer = false;
     }
     if (j < n && (text[j] == 'e' || text[j] == 'E')) {
@@ -135,8 +137,7 @@ std::size_t numberLength(const std::string& text, std::size_t i, bool& integer)
             ++j;
         if (j >= n || !isDigit(text[j]))
             return 0;
-        while (j < n && isDigit(text[j]))
-            ++j;
+        j = digitsEnd(text, j);
         integer = false;
     }
     return j - i;
