@@ -19,6 +19,7 @@
 #include <map>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -104,6 +105,27 @@ void assertRefused(const std::string& what, const RawReply& r, int status, const
 }
 
 const std::string kHealth = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+/// What a new client got for GET /health (Connection: close) and how long it waited.
+struct NewClient {
+    int status = 0;
+    double seconds = 0;
+};
+
+/// A new connection's GET /health; nullopt when no answer came within 5 s.
+std::optional<NewClient> newClientAsksHealth(int port)
+{
+    const auto t0 = std::chrono::steady_clock::now();
+    Poco::Net::StreamSocket socket = connectTo(port);
+    socket.setReceiveTimeout(Poco::Timespan(5, 0));
+    sendAll(socket, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    try {
+        const RawReply r = readReply(socket, false);
+        return NewClient{r.status, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()};
+    } catch (const Poco::TimeoutException&) {
+        return std::nullopt;
+    }
+}
 
 } // namespace
 
@@ -289,22 +311,15 @@ public:
         double worst = 0;
         int normalServed = 0;
         for (int probe = 0; probe < 10; ++probe) {
-            const auto t0 = std::chrono::steady_clock::now();
-            Poco::Net::StreamSocket socket = connectTo(port);
-            socket.setReceiveTimeout(Poco::Timespan(5, 0));
-            sendAll(socket, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-            RawReply r;
-            try {
-                r = readReply(socket, false);
-            } catch (const Poco::TimeoutException&) {
+            const std::optional<NewClient> r = newClientAsksHealth(port);
+            if (!r) {
                 stop = true;
                 loris.join();
                 idlers.join();
                 CPPUNIT_FAIL("new client " + std::to_string(probe) + " got no answer within 5 s");
             }
-            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            worst = std::max(worst, seconds);
-            CPPUNIT_ASSERT_EQUAL(200, r.status);
+            worst = std::max(worst, r->seconds);
+            CPPUNIT_ASSERT_EQUAL(200, r->status);
             // Normal load from a kept-alive client between the probes.
             HttpTestClient http(port);
             for (int i = 0; i < 5; ++i)
@@ -357,21 +372,15 @@ public:
         std::this_thread::sleep_for(std::chrono::seconds(2));  // they hold every worker (before the fix: for good)
         double worst = 0;
         for (int probe = 0; probe < 10; ++probe) {
-            const auto t0 = std::chrono::steady_clock::now();
-            Poco::Net::StreamSocket socket = connectTo(port);
-            socket.setReceiveTimeout(Poco::Timespan(5, 0));
-            sendAll(socket, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-            RawReply r;
-            try {
-                r = readReply(socket, false);
-            } catch (const Poco::TimeoutException&) {
+            const std::optional<NewClient> r = newClientAsksHealth(port);
+            if (!r) {
                 stop = true;
                 for (auto& t : busy)
                     t.join();
                 CPPUNIT_FAIL("new client " + std::to_string(probe) + " got no answer within 5 s");
             }
-            CPPUNIT_ASSERT_EQUAL(200, r.status);
-            worst = std::max(worst, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+            CPPUNIT_ASSERT_EQUAL(200, r->status);
+            worst = std::max(worst, r->seconds);
         }
         std::vector<int> before(kBusy);
         for (int i = 0; i < kBusy; ++i)
