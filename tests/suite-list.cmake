@@ -25,8 +25,10 @@ list(APPEND MERCATO_INTEGRATION_SUITES
     DatabaseMysqlTest
     SqlUserStoreSqliteTest
     SqlUserStoreMysqlTest
-    SqlMarketStoreSqliteTest
-    SqlMarketStoreMysqlTest
+    SqlCatalogStoreSqliteTest
+    SqlCatalogStoreMysqlTest
+    SqlOrderStoreSqliteTest
+    SqlOrderStoreMysqlTest
     SqlDeliveryStoreSqliteTest
     SqlDeliveryStoreMysqlTest
     SchedulerStoreSqliteTest

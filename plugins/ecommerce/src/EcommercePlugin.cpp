@@ -1,10 +1,12 @@
 // The ecommerce plugin: wiring only. Rules live in domain/, SQL in repository/, JSON in http/.
-#include "domain/Marketplace.h"
-#include "http/EcommerceRoutes.h"
+#include "domain/Catalog.h"
+#include "domain/Orders.h"
+#include "http/Routes.h"
 #include "jobs/DeliveryClient.h"
 #include "jobs/DeliverySubscription.h"
 #include "jobs/DispatchRelay.h"
-#include "repository/SqlMarketStore.h"
+#include "repository/SqlCatalogStore.h"
+#include "repository/SqlOrderStore.h"
 
 #include "mercato/sdk/Sdk.h"
 
@@ -54,9 +56,11 @@ public:
             ctx.logger().warning("ecommerce.delivery.webhookSecret is empty: POST /webhooks/delivery refuses every call");
 
         ctx.database().migrate("ecommerce", ecommerceMigrations());
-        _store = std::make_unique<SqlMarketStore>(ctx.database(), ctx.services().require<sdk::Outbox>());
-        _market = std::make_unique<Marketplace>(*_store, ctx.services().require<sdk::UserDirectory>());
-        addEcommerceRoutes(ctx.router(), *_market, *_store, webhook);
+        _catalogStore = std::make_unique<SqlCatalogStore>(ctx.database());
+        _orderStore = std::make_unique<SqlOrderStore>(ctx.database(), ctx.services().require<sdk::Outbox>());
+        _catalog = std::make_unique<Catalog>(*_catalogStore, ctx.services().require<sdk::UserDirectory>());
+        _orders = std::make_unique<Orders>(*_orderStore, *_catalogStore);
+        addEcommerceRoutes(ctx.router(), *_catalog, *_orders, webhook);
 
         const auto& config = ctx.config();
         DeliveryClientSettings delivery;
@@ -73,7 +77,7 @@ public:
         retry.delays = sdk::RetryPolicy::parseDelays(config.getString("delivery.retrySchedule"));
         retry.repeatEvery = config.getInt("delivery.retryEvery");
         retry.giveUpAfter = config.getInt("delivery.giveUpAfter");
-        _relay = std::make_unique<DispatchRelay>(*_store, *_delivery, retry, delivery.timeout);
+        _relay = std::make_unique<DispatchRelay>(*_orderStore, *_delivery, retry, delivery.timeout);
         const std::string receiver = config.getString("delivery.receiverUrl");
         if (!receiver.empty() && webhook.secret.empty())
             throw std::invalid_argument("ecommerce.delivery.receiverUrl needs ecommerce.delivery.webhookSecret (the shared secret)");
@@ -99,7 +103,7 @@ public:
         if (!jobs)
             return; // an API-only host: dispatch messages wait in the outbox for a host with the scheduler
         DispatchRelay* relay = _relay.get();
-        jobs->handle(Marketplace::kDispatchTopic, relay->jobOptions(), [relay](const sdk::Job& job) { return relay->send(job); });
+        jobs->handle(Orders::kDispatchTopic, relay->jobOptions(), [relay](const sdk::Job& job) { return relay->send(job); });
         sdk::JobTypeOptions subscribeOptions;
         subscribeOptions.timeout = std::chrono::seconds(60);
         subscribeOptions.retry.delays = {5, 15, 30, 60};
@@ -123,8 +127,10 @@ private:
     std::unique_ptr<DeliveryClient> _delivery;
     std::unique_ptr<DispatchRelay> _relay;
     std::unique_ptr<DeliverySubscription> _subscription;
-    std::unique_ptr<SqlMarketStore> _store;
-    std::unique_ptr<Marketplace> _market;
+    std::unique_ptr<SqlCatalogStore> _catalogStore;
+    std::unique_ptr<SqlOrderStore> _orderStore;
+    std::unique_ptr<Catalog> _catalog;
+    std::unique_ptr<Orders> _orders;
 };
 
 } // namespace mercato::ecommerce

@@ -76,11 +76,28 @@ struct LineRequest {
     std::int64_t quantity = 0;
 };
 
+/// What buying a product needs to know about it: its store and name, and whether that store has a
+/// warehouse to ship from. Only live products of live stores have one.
+struct ProductForSale {
+    std::int64_t productId = 0;
+    std::int64_t storeId = 0;
+    std::string name;
+    bool hasWarehouse = false;
+};
+
 /// Why a line could not be bought; `index` is its position in the request (0 for a single line).
 struct LineFailure {
     enum class Reason { UnknownProduct, NoWarehouse, InsufficientStock };
     std::size_t index = 0;
     Reason reason = Reason::UnknownProduct;
+};
+
+/// A message for another service, appended to the outbox in the same transaction as the change it
+/// announces (topic and key as sdk::Outbox takes them).
+struct OutgoingMessage {
+    std::string topic;
+    std::string key;
+    std::string payload;
 };
 
 /// A page of a list and the total count of the filtered list.

@@ -93,4 +93,9 @@ TransitionVerdict judgeTransition(Actor actor, OrderStatus from, OrderStatus to,
     return TransitionVerdict::Allowed;
 }
 
+OrderStatus statusAfterDelivery(OrderStatus current, const std::string& deliveryStatus)
+{
+    return current == OrderStatus::Dispatched && deliveryStatus == "DELIVERED" ? OrderStatus::Delivered : current;
+}
+
 } // namespace mercato::ecommerce

@@ -29,4 +29,12 @@ TransitionVerdict judgeTransition(Actor actor, OrderStatus from, OrderStatus to,
 /// True when cancelling restores stock and confirming/dispatching/delivering does not.
 inline bool restoresStock(OrderStatus to) { return to == OrderStatus::Cancelled; }
 
+/// True for the statuses an order has once it was handed to the delivery service: only such an
+/// order has a delivery whose events apply to it.
+inline bool hasBeenDispatched(OrderStatus status) { return status == OrderStatus::Dispatched || status == OrderStatus::Delivered; }
+
+/// The order's status after its delivery reports `deliveryStatus` (a delivery status name of API.md
+/// §3): a DISPATCHED order becomes DELIVERED when its delivery is; nothing else moves it.
+OrderStatus statusAfterDelivery(OrderStatus current, const std::string& deliveryStatus);
+
 } // namespace mercato::ecommerce

@@ -5,7 +5,7 @@
 
 namespace mercato::ecommerce {
 
-DispatchRelay::DispatchRelay(MarketStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry, std::chrono::seconds callTimeout)
+DispatchRelay::DispatchRelay(OrderStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry, std::chrono::seconds callTimeout)
     : _store(store), _delivery(delivery), _retry(std::move(retry)), _callTimeout(callTimeout)
 {
 }

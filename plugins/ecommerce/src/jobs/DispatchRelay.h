@@ -3,7 +3,7 @@
 // delivery of a dispatched order (POST /deliveries with an Idempotency-Key derived from the order,
 // so however often it is retried — and the delivery service's own "same client, same order" rule
 // backs this — exactly one delivery exists per order) and records its tracking number.
-#include "domain/MarketStore.h"
+#include "domain/OrderStore.h"
 #include "jobs/DeliveryClient.h"
 
 #include "mercato/sdk/Jobs.h"
@@ -15,7 +15,7 @@ namespace mercato::ecommerce {
 class DispatchRelay {
 public:
     /// `callTimeout`: of one call to the delivery service (an attempt makes at most a sign-in and the call).
-    DispatchRelay(MarketStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry, std::chrono::seconds callTimeout);
+    DispatchRelay(OrderStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry, std::chrono::seconds callTimeout);
 
     /// Done when the delivery exists (201, or 200 for one created before); Fail when the delivery
     /// service refuses it for good (400, 409 but `in_progress`, 413, 415, 422); Retry otherwise
@@ -23,7 +23,7 @@ public:
     sdk::JobResult send(const sdk::Job& job);
     sdk::JobTypeOptions jobOptions() const;
 
-    /// The delivery request (API.md §3) for an outbox message of Marketplace::dispatchMessage.
+    /// The delivery request (API.md §3) for an outbox message of Orders::dispatchMessage.
     static std::string deliveryRequest(const std::string& message);
     /// The Idempotency-Key of the delivery request of an order.
     static std::string idempotencyKey(const std::string& orderKey);
@@ -32,7 +32,7 @@ public:
     static bool stillInProgress(int status, const std::string& body);
 
 private:
-    MarketStore& _store;
+    OrderStore& _store;
     DeliveryClient& _delivery;
     sdk::RetryPolicy _retry;
     std::chrono::seconds _callTimeout;

@@ -1,0 +1,68 @@
+#pragma once
+#include "domain/CatalogStore.h"
+#include "domain/Model.h"
+#include "domain/OrderRules.h"
+#include "domain/OrderStore.h"
+
+#include "mercato/sdk/Principal.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mercato::ecommerce {
+
+/// What a delivery webhook did to its order.
+enum class WebhookOutcome {
+    Duplicate,    ///< its id was seen before: nothing happened
+    Applied,      ///< recorded; the order's delivery changed (or the event was stale: nothing to change)
+    UnknownOrder, ///< recorded; no such order
+    Ignored,      ///< recorded; another event type, or an order that was never dispatched
+};
+
+/// The order rules of API.md §2 over an OrderStore (orders, lines) and a CatalogStore (what the
+/// lines buy, who sells it): who sees which order and which of its lines, who may buy, add and
+/// remove lines, the status machine (OrderRules), what a status change writes (stock back, the
+/// dispatch message) and how a delivery webhook changes an order. Throws Refusal: NotFound for
+/// an order or product the caller may not see, Forbidden for what their role may not do, Conflict
+/// for a state that forbids it, Invalid for input that cannot be used. Every method may run
+/// concurrently: a decision taken on a read that a concurrent change made stale is never written
+/// (the OrderStore's writes are conditional) and is taken again.
+class Orders {
+public:
+    Orders(OrderStore& orders, CatalogStore& catalog) : _orders(orders), _catalog(catalog) {}
+
+    /// Creates the caller's order and buys `lines` into it, all or nothing. The delivery address
+    /// defaults to the caller's profile's `shipping_address`.
+    Order createOrder(const sdk::Principal& caller, std::optional<std::string> deliveryAddress, const std::vector<LineRequest>& lines);
+    /// An order the caller may see (a seller sees only the lines of their own stores).
+    Order order(const sdk::Principal& caller, std::int64_t id);
+    Slice<Order> orders(const sdk::Principal& caller, std::optional<OrderStatus> status, std::int64_t limit, std::int64_t offset);
+    OrderLine addLine(const sdk::Principal& caller, std::int64_t orderId, const LineRequest& line);
+    void removeLine(const sdk::Principal& caller, std::int64_t orderId, std::int64_t lineId);
+    Order changeStatus(const sdk::Principal& caller, std::int64_t orderId, OrderStatus target);
+
+    /// Applies a delivery webhook (already authenticated) to the order it names: records it once per
+    /// `webhookId` and, for a newer `sequence` of a dispatched order, sets the order's delivery and
+    /// moves the order to DELIVERED when the delivery is.
+    WebhookOutcome receiveDeliveryEvent(const std::string& webhookId, const std::string& eventType,
+                                        std::optional<std::int64_t> orderId, const DeliveryInfo& delivery, std::int64_t sequence);
+
+    /// The outbox message of a dispatched order (topic kDispatchTopic, key the order id): what the
+    /// delivery service needs to create the delivery, from `origin`'s warehouse. Conflict when
+    /// `origin` has no warehouse address.
+    static OutgoingMessage dispatchMessage(const Order& order, const Store& origin);
+    static constexpr const char* kDispatchTopic = "ecommerce.order.dispatched";
+    /// The webhook event type that carries a delivery's status.
+    static constexpr const char* kStatusChanged = "delivery.status_changed";
+
+private:
+    Order visibleOrder(const sdk::Principal& caller, std::int64_t id);
+    /// What a status change to `target` writes; for DISPATCHED, checks the stores of the order's lines.
+    TransitionWrites writesOf(std::int64_t orderId, OrderStatus target);
+
+    OrderStore& _orders;
+    CatalogStore& _catalog;
+};
+
+} // namespace mercato::ecommerce

@@ -1,0 +1,76 @@
+#include "http/Views.h"
+
+namespace mercato::ecommerce {
+
+sdk::JsonObject storeJson(const Store& s)
+{
+    sdk::JsonObject o = sdk::makeObject();
+    o->set("id", s.id);
+    o->set("name", s.name);
+    o->set("description", s.description);
+    if (s.warehouseAddress.empty())
+        o->set("warehouse_address", Poco::Dynamic::Var());
+    else
+        o->set("warehouse_address", s.warehouseAddress);
+    sdk::JsonArray ids = sdk::makeArray();
+    for (auto id : s.usersIds)
+        ids->add(id);
+    o->set("users_ids", ids);
+    o->set("created_at", s.createdAt);
+    o->set("updated_at", s.updatedAt);
+    return o;
+}
+
+sdk::JsonObject productJson(const Product& p)
+{
+    sdk::JsonObject o = sdk::makeObject();
+    o->set("id", p.id);
+    o->set("name", p.name);
+    o->set("short_description", p.shortDescription);
+    o->set("quantity", p.quantity);
+    o->set("store_id", p.storeId);
+    o->set("created_at", p.createdAt);
+    o->set("updated_at", p.updatedAt);
+    return o;
+}
+
+sdk::JsonObject lineJson(const OrderLine& l)
+{
+    sdk::JsonObject o = sdk::makeObject();
+    o->set("id", l.id);
+    o->set("order_id", l.orderId);
+    o->set("product_id", l.productId);
+    o->set("store_id", l.storeId);
+    o->set("name", l.name);
+    o->set("quantity", l.quantity);
+    o->set("created_at", l.createdAt);
+    return o;
+}
+
+sdk::JsonArray linesJson(const std::vector<OrderLine>& lines)
+{
+    return arrayOf(lines, lineJson);
+}
+
+sdk::JsonObject orderJson(const Order& order)
+{
+    sdk::JsonObject o = sdk::makeObject();
+    o->set("id", order.id);
+    o->set("status", toString(order.status));
+    o->set("user_id", order.userId);
+    o->set("delivery_address", order.deliveryAddress);
+    o->set("products", linesJson(order.lines));
+    if (order.delivery) {
+        sdk::JsonObject d = sdk::makeObject();
+        d->set("tracking_number", order.delivery->trackingNumber);
+        d->set("status", order.delivery->status);
+        o->set("delivery", d);
+    } else {
+        o->set("delivery", Poco::Dynamic::Var());
+    }
+    o->set("created_at", order.createdAt);
+    o->set("updated_at", order.updatedAt);
+    return o;
+}
+
+} // namespace mercato::ecommerce

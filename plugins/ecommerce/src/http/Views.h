@@ -1,0 +1,27 @@
+#pragma once
+// The JSON of API.md §2's objects, as every route of this plugin renders them.
+#include "domain/Model.h"
+
+#include "mercato/sdk/Json.h"
+
+#include <vector>
+
+namespace mercato::ecommerce {
+
+sdk::JsonObject storeJson(const Store& store);
+sdk::JsonObject productJson(const Product& product);
+sdk::JsonObject lineJson(const OrderLine& line);
+sdk::JsonArray linesJson(const std::vector<OrderLine>& lines);
+sdk::JsonObject orderJson(const Order& order);
+
+/// `items` rendered by `view`, as a JSON array.
+template <class T, class View>
+sdk::JsonArray arrayOf(const std::vector<T>& items, View view)
+{
+    sdk::JsonArray a = sdk::makeArray();
+    for (const auto& item : items)
+        a->add(view(item));
+    return a;
+}
+
+} // namespace mercato::ecommerce

@@ -1,0 +1,50 @@
+#pragma once
+// One page of a list and its exact total, the way every list of this plugin reads it.
+#include "domain/Model.h"
+
+#include "mercato/sdk/Sql.h"
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Session.h>
+#include <Poco/Data/Statement.h>
+
+#include <string>
+
+namespace mercato::ecommerce {
+
+/// Executes `st` and maps its rows with `read(session, recordSet)`.
+template <class Read>
+auto readAll(Poco::Data::Session& session, Poco::Data::Statement& st, Read read)
+{
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    return read(session, rs);
+}
+
+/// One page of a list and the exact total of the filtered list, in one statement (one snapshot and one
+/// round trip fewer than a separate COUNT): `SELECT <columns>, (SELECT COUNT(*) FROM <table> <count>)
+/// FROM <table> <page> ORDER BY <alias>.id LIMIT … OFFSET …`. The total rides as the last column of every
+/// row, computed once (an uncorrelated subquery); a page past the end counts on its own. `page` and
+/// `count` select the same rows (they may say so differently, each in the shape its plan needs).
+template <class T, class Read>
+Slice<T> readPage(Poco::Data::Session& session, const std::string& columns, const std::string& table, const sdk::sql::Filter& page,
+                  const sdk::sql::Filter& count, std::int64_t limit, std::int64_t offset, Read read)
+{
+    const std::string alias = table.substr(table.rfind(' ') + 1);
+    Poco::Data::Statement st(session);
+    st << "SELECT " + columns + ", (SELECT COUNT(*) FROM " + table + " " + count.where() + ") FROM " + table + " " + page.where()
+              + " ORDER BY " + alias + ".id LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
+    count.bindTo(st); // the subquery's placeholders come first in the text
+    page.bindTo(st);
+    st.execute();
+    Poco::Data::RecordSet rs(st);
+    Slice<T> slice;
+    if (rs.rowCount() > 0)
+        slice.total = sdk::sql::integer(rs, rs.columnCount() - 1, 0);
+    else if (offset > 0)
+        slice.total = sdk::sql::count(session, "FROM " + table + " " + count.where(), count);
+    slice.items = read(session, rs);
+    return slice;
+}
+
+} // namespace mercato::ecommerce
