@@ -72,6 +72,160 @@ void requireSelfOrAdmin(const sdk::Request& rq, const AccountService& service, s
         throw sdk::NotFound("User not found");
 }
 
+// ---- schemas (API.md §1 input rules)
+
+Schema signupSchema(const AccountPolicy& policy)
+{
+    std::vector<sdk::SchemaField> fields{sdk::required("name", name()), sdk::required("username", username()),
+                                         sdk::required("password", password())};
+    if (policy.shippingAddress)
+        fields.push_back(sdk::required("shipping_address", address()));
+    return Schema::object(fields);
+}
+
+Schema signinSchema()
+{
+    return Schema::object({sdk::required("username", Schema::string().maxLength(254)),
+                           sdk::required("password", Schema::string().noTrim().maxLength(128))});
+}
+
+Schema createUserSchema(const AccountPolicy& policy)
+{
+    std::vector<sdk::SchemaField> fields{sdk::required("name", name()), sdk::required("username", username()),
+                                         sdk::required("password", password()),
+                                         sdk::required("role", Schema::string().oneOf(policy.roles))};
+    if (policy.shippingAddress)
+        fields.push_back(sdk::optional("shipping_address", address()));
+    return Schema::object(fields);
+}
+
+Schema updateUserSchema(const AccountPolicy& policy)
+{
+    std::vector<sdk::SchemaField> fields{sdk::optional("name", name()), sdk::optional("password", password()),
+                                         sdk::optional("role", Schema::string().oneOf(policy.roles))};
+    if (policy.shippingAddress)
+        fields.push_back(sdk::optional("shipping_address", address()));
+    return Schema::object(fields);
+}
+
+// ---- handlers, one per route of the table in addAccountRoutes
+
+/// What the handlers work with, shared by the routes' handlers: the references outlive the router,
+/// and `withAddress` is the policy's shippingAddress as it was at registration.
+struct Accounts {
+    AccountService& service;
+    const sdk::TokenIssuer& tokens;
+    SigninLimiter& limiter;
+    bool withAddress;
+};
+
+Response signup(const Accounts& a, const sdk::Request& rq)
+{
+    sdk::JsonObject body = rq.body();
+    auto password = sdk::optionalString(body, "password");
+    rejectNul(password);
+    try {
+        User user = a.service.create(body->getValue<std::string>("name"), body->getValue<std::string>("username"), *password,
+                                     a.service.policy().signupRole, sdk::optionalString(body, "shipping_address"));
+        return Response::created(a.tokens.issue(principalOf(user)), "Signed up");
+    } catch (const DuplicateUsername&) {
+        throw duplicate(body->getValue<std::string>("username"));
+    }
+}
+
+/// Limited before the password is checked, so a refused attempt costs no hash; counted per
+/// username whether or not it exists, and per client address.
+Response signin(const Accounts& a, const sdk::Request& rq)
+{
+    sdk::JsonObject body = rq.body();
+    std::string username = body->getValue<std::string>("username");
+    for (auto& c : username)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string address = rq.clientAddress();
+    const SigninDecision decision = a.limiter.check(username, address);
+    if (!decision.allowed)
+        throw tooManySignins(decision);
+    std::optional<User> user = a.service.authenticate(username, body->getValue<std::string>("password"));
+    if (!user)
+        throw withRateHeaders(sdk::Unauthorized("Invalid username or password"), a.limiter.failed(username, address));
+    a.limiter.succeeded(username);
+    return Response::ok(a.tokens.issue(principalOf(*user)), "Signed in");
+}
+
+Response currentUser(const Accounts& a, const sdk::Request& rq)
+{
+    const sdk::Principal& me = rq.user();
+    if (!me.profile.isNull())
+        return Response::ok(me.profile);
+    std::optional<User> user = a.service.find(me.id);
+    if (!user)
+        throw sdk::Unauthorized("Invalid or expired token");
+    return Response::ok(userJson(*user, a.withAddress));
+}
+
+Response listUsers(const Accounts& a, const sdk::Request& rq)
+{
+    sdk::Page page = sdk::parsePage(rq);
+    auto [users, total] = a.service.list(page.limit, page.offset);
+    sdk::JsonArray items = sdk::makeArray();
+    for (const auto& u : users)
+        items->add(userJson(u, a.withAddress));
+    return Response::list(items, page, total);
+}
+
+Response createUser(const Accounts& a, const sdk::Request& rq)
+{
+    sdk::JsonObject body = rq.body();
+    auto password = sdk::optionalString(body, "password");
+    rejectNul(password);
+    try {
+        User user = a.service.create(body->getValue<std::string>("name"), body->getValue<std::string>("username"), *password,
+                                     body->getValue<std::string>("role"), sdk::optionalString(body, "shipping_address"));
+        return Response::created(userJson(user, a.withAddress), "User created");
+    } catch (const DuplicateUsername&) {
+        throw duplicate(body->getValue<std::string>("username"));
+    }
+}
+
+Response getUser(const Accounts& a, const sdk::Request& rq)
+{
+    const std::int64_t id = rq.idParam("id");
+    requireSelfOrAdmin(rq, a.service, id);
+    std::optional<User> user = a.service.find(id);
+    if (!user)
+        throw sdk::NotFound("User not found");
+    return Response::ok(userJson(*user, a.withAddress));
+}
+
+Response updateUser(const Accounts& a, const sdk::Request& rq)
+{
+    const std::int64_t id = rq.idParam("id");
+    requireSelfOrAdmin(rq, a.service, id);
+    sdk::JsonObject body = rq.body();
+    UserChanges changes;
+    changes.name = sdk::optionalString(body, "name");
+    changes.password = sdk::optionalString(body, "password");
+    changes.shippingAddress = sdk::optionalString(body, "shipping_address");
+    changes.role = sdk::optionalString(body, "role");
+    rejectNul(changes.password);
+    if (changes.role && rq.user().role != a.service.policy().adminRole)
+        throw sdk::Forbidden("Only an administrator can change a role");
+    std::optional<User> user = a.service.update(id, changes);
+    if (!user)
+        throw sdk::NotFound("User not found");
+    return Response::ok(userJson(*user, a.withAddress), "User updated");
+}
+
+Response deleteUser(const Accounts& a, const sdk::Request& rq)
+{
+    const std::int64_t id = rq.idParam("id");
+    requireSelfOrAdmin(rq, a.service, id);
+    std::optional<User> user = a.service.find(id);
+    if (!user || !a.service.remove(id))
+        throw sdk::NotFound("User not found");
+    return Response::ok(userJson(*user, a.withAddress), "User deleted");
+}
+
 } // namespace
 
 sdk::JsonObject userJson(const User& user, bool withShippingAddress)
@@ -108,126 +262,30 @@ std::optional<sdk::Principal> AccountDirectory::findUser(std::int64_t id)
 void addAccountRoutes(sdk::Router& router, AccountService& service, const sdk::TokenIssuer& tokens, SigninLimiter& limiter)
 {
     const AccountPolicy& policy = service.policy();
-    const bool withAddress = policy.shippingAddress;
-    AccountService* svc = &service;
-    const sdk::TokenIssuer* issuer = &tokens;
-    SigninLimiter* limits = &limiter;
+    const auto a = std::make_shared<const Accounts>(Accounts{service, tokens, limiter, policy.shippingAddress});
 
-    if (!policy.signupRole.empty()) {
-        std::vector<sdk::SchemaField> fields{sdk::required("name", name()), sdk::required("username", username()),
-                                             sdk::required("password", password())};
-        if (withAddress)
-            fields.push_back(sdk::required("shipping_address", address()));
-        router.add(Route(Method::Post, "/signup", Access::anyone(), hashing([svc, issuer](const sdk::Request& rq) {
-            sdk::JsonObject body = rq.body();
-            auto password = sdk::optionalString(body, "password");
-            rejectNul(password);
-            try {
-                User user = svc->create(body->getValue<std::string>("name"), body->getValue<std::string>("username"), *password,
-                                        svc->policy().signupRole, sdk::optionalString(body, "shipping_address"));
-                return Response::created(issuer->issue(principalOf(user)), "Signed up");
-            } catch (const DuplicateUsername&) {
-                throw duplicate(body->getValue<std::string>("username"));
-            }
-        })).withBody(Schema::object(fields)).withSummary("Create an account and get a token"));
-    }
-
-    // Limited before the password is checked, so a refused attempt costs no hash; counted per
-    // username whether or not it exists, and per client address.
-    router.add(Route(Method::Post, "/signin", Access::anyone(), hashing([svc, issuer, limits](const sdk::Request& rq) {
-        sdk::JsonObject body = rq.body();
-        std::string username = body->getValue<std::string>("username");
-        for (auto& c : username)
-            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        const std::string address = rq.clientAddress();
-        const SigninDecision decision = limits->check(username, address);
-        if (!decision.allowed)
-            throw tooManySignins(decision);
-        std::optional<User> user = svc->authenticate(username, body->getValue<std::string>("password"));
-        if (!user)
-            throw withRateHeaders(sdk::Unauthorized("Invalid username or password"), limits->failed(username, address));
-        limits->succeeded(username);
-        return Response::ok(issuer->issue(principalOf(*user)), "Signed in");
-    })).withBody(Schema::object({sdk::required("username", Schema::string().maxLength(254)),
-                                sdk::required("password", Schema::string().noTrim().maxLength(128))}))
-                   .withSummary("Exchange username and password for a token"));
-
-    router.add(Route(Method::Get, "/me", Access::authenticated(), [svc, withAddress](const sdk::Request& rq) {
-        const sdk::Principal& me = rq.user();
-        if (!me.profile.isNull())
-            return Response::ok(me.profile);
-        std::optional<User> user = svc->find(me.id);
-        if (!user)
-            throw sdk::Unauthorized("Invalid or expired token");
-        return Response::ok(userJson(*user, withAddress));
-    }).withSummary("The caller's user"));
-
-    router.add(Route(Method::Get, "/users", Access::admin(), [svc, withAddress](const sdk::Request& rq) {
-        sdk::Page page = sdk::parsePage(rq);
-        auto [users, total] = svc->list(page.limit, page.offset);
-        sdk::JsonArray items = sdk::makeArray();
-        for (const auto& u : users)
-            items->add(userJson(u, withAddress));
-        return Response::list(items, page, total);
-    }).withSummary("List users (admin)").withQuery("limit", "page size, 1..500").withQuery("offset", "rows to skip"));
-
-    std::vector<sdk::SchemaField> createFields{sdk::required("name", name()), sdk::required("username", username()),
-                                               sdk::required("password", password()),
-                                               sdk::required("role", Schema::string().oneOf(policy.roles))};
-    if (withAddress)
-        createFields.push_back(sdk::optional("shipping_address", address()));
-    router.add(Route(Method::Post, "/users", Access::admin(), hashing([svc, withAddress](const sdk::Request& rq) {
-        sdk::JsonObject body = rq.body();
-        auto password = sdk::optionalString(body, "password");
-        rejectNul(password);
-        try {
-            User user = svc->create(body->getValue<std::string>("name"), body->getValue<std::string>("username"), *password,
-                                    body->getValue<std::string>("role"), sdk::optionalString(body, "shipping_address"));
-            return Response::created(userJson(user, withAddress), "User created");
-        } catch (const DuplicateUsername&) {
-            throw duplicate(body->getValue<std::string>("username"));
-        }
-    })).withBody(Schema::object(createFields)).withSummary("Create a user with any role (admin)"));
-
-    router.add(Route(Method::Get, "/users/{id}", Access::authenticated(), [svc, withAddress](const sdk::Request& rq) {
-        const std::int64_t id = rq.idParam("id");
-        requireSelfOrAdmin(rq, *svc, id);
-        std::optional<User> user = svc->find(id);
-        if (!user)
-            throw sdk::NotFound("User not found");
-        return Response::ok(userJson(*user, withAddress));
-    }).withSummary("A user (admin, or the user themselves)"));
-
-    std::vector<sdk::SchemaField> updateFields{sdk::optional("name", name()), sdk::optional("password", password()),
-                                               sdk::optional("role", Schema::string().oneOf(policy.roles))};
-    if (withAddress)
-        updateFields.push_back(sdk::optional("shipping_address", address()));
-    router.add(Route(Method::Put, "/users/{id}", Access::authenticated(), hashing([svc, withAddress](const sdk::Request& rq) {
-        const std::int64_t id = rq.idParam("id");
-        requireSelfOrAdmin(rq, *svc, id);
-        sdk::JsonObject body = rq.body();
-        UserChanges changes;
-        changes.name = sdk::optionalString(body, "name");
-        changes.password = sdk::optionalString(body, "password");
-        changes.shippingAddress = sdk::optionalString(body, "shipping_address");
-        changes.role = sdk::optionalString(body, "role");
-        rejectNul(changes.password);
-        if (changes.role && rq.user().role != svc->policy().adminRole)
-            throw sdk::Forbidden("Only an administrator can change a role");
-        std::optional<User> user = svc->update(id, changes);
-        if (!user)
-            throw sdk::NotFound("User not found");
-        return Response::ok(userJson(*user, withAddress), "User updated");
-    })).withBody(Schema::object(updateFields)).withSummary("Change a user (admin, or the user themselves); a new password revokes the user's earlier tokens"));
-
-    router.add(Route(Method::Delete, "/users/{id}", Access::authenticated(), [svc, withAddress](const sdk::Request& rq) {
-        const std::int64_t id = rq.idParam("id");
-        requireSelfOrAdmin(rq, *svc, id);
-        std::optional<User> user = svc->find(id);
-        if (!user || !svc->remove(id))
-            throw sdk::NotFound("User not found");
-        return Response::ok(userJson(*user, withAddress), "User deleted");
-    }).withSummary("Delete a user; their tokens stop working (admin, or the user themselves)"));
+    if (!policy.signupRole.empty())
+        router.add(Route(Method::Post, "/signup", Access::anyone(), hashing(sdk::bind(a, signup)))
+            .withBody(signupSchema(policy))
+            .withSummary("Create an account and get a token"));
+    router.add(Route(Method::Post, "/signin", Access::anyone(), hashing(sdk::bind(a, signin)))
+        .withBody(signinSchema())
+        .withSummary("Exchange username and password for a token"));
+    router.add(Route(Method::Get, "/me", Access::authenticated(), sdk::bind(a, currentUser))
+        .withSummary("The caller's user"));
+    router.add(Route(Method::Get, "/users", Access::admin(), sdk::bind(a, listUsers))
+        .withSummary("List users (admin)")
+        .withQuery("limit", "page size, 1..500").withQuery("offset", "rows to skip"));
+    router.add(Route(Method::Post, "/users", Access::admin(), hashing(sdk::bind(a, createUser)))
+        .withBody(createUserSchema(policy))
+        .withSummary("Create a user with any role (admin)"));
+    router.add(Route(Method::Get, "/users/{id}", Access::authenticated(), sdk::bind(a, getUser))
+        .withSummary("A user (admin, or the user themselves)"));
+    router.add(Route(Method::Put, "/users/{id}", Access::authenticated(), hashing(sdk::bind(a, updateUser)))
+        .withBody(updateUserSchema(policy))
+        .withSummary("Change a user (admin, or the user themselves); a new password revokes the user's earlier tokens"));
+    router.add(Route(Method::Delete, "/users/{id}", Access::authenticated(), sdk::bind(a, deleteUser))
+        .withSummary("Delete a user; their tokens stop working (admin, or the user themselves)"));
 }
 
 } // namespace mercato::accounts

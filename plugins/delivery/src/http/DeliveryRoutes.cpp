@@ -204,156 +204,203 @@ std::pair<std::string, std::int64_t> historyKeys(const sdk::Request& rq)
 
 const std::vector<std::string> kPageTypes{"application/json", "text/html"};
 
+// ---- handlers, one per route of the table in addDeliveryRoutes
+
+Response createDelivery(DeliveryService& s, const sdk::Request& rq)
+{
+    sdk::JsonObject body = rq.body();
+    sdk::JsonObject order = body->getObject("order");
+    DeliveryRequest request;
+    request.foreignOrderId = order->getValue<std::int64_t>("foreign_order_id");
+    request.products = items(order->getArray("products"));
+    request.originAddress = body->getObject("origin")->getValue<std::string>("address");
+    request.destinationName = body->getObject("destination")->getValue<std::string>("name");
+    request.destinationAddress = body->getObject("destination")->getValue<std::string>("address");
+    CreateResult result = s.create(rq.user(), request);
+    if (result.created)
+        return Response::created(deliveryJson(result.delivery), "Delivery created");
+    return Response::ok(deliveryJson(result.delivery), "Delivery exists already for this order");
+}
+
+Response listDeliveries(DeliveryService& s, const sdk::Request& rq)
+{
+    sdk::Page page = sdk::parsePage(rq);
+    DeliveryQuery query;
+    query.status = statusQuery(rq);
+    query.foreignOrderId = sdk::queryId(rq, "foreign_order_id");
+    query.limit = page.limit;
+    query.offset = page.offset;
+    Slice<Delivery> slice = s.deliveries(rq.user(), query);
+    sdk::JsonArray items = sdk::makeArray();
+    for (const auto& d : slice.items)
+        items->add(deliveryJson(d));
+    return Response::list(items, page, slice.total);
+}
+
+Response getDelivery(DeliveryService& s, const sdk::Request& rq)
+{
+    return Response::ok(deliveryJson(s.delivery(rq.user(), trackingNumberParam(rq))));
+}
+
+Response updateDelivery(DeliveryService& s, const sdk::Request& rq)
+{
+    sdk::JsonObject body = rq.body();
+    if (body->size() == 0)
+        throw sdk::BadRequest("Nothing to update", {{"body", "empty_body", "give origin, destination or order.products"}});
+    DeliveryPatch patch;
+    if (body->has("order") && !body->isNull("order"))
+        patch.products = items(body->getObject("order")->getArray("products"));
+    if (body->has("origin") && !body->isNull("origin"))
+        patch.originAddress = body->getObject("origin")->getValue<std::string>("address");
+    if (body->has("destination") && !body->isNull("destination")) {
+        patch.destinationName = body->getObject("destination")->getValue<std::string>("name");
+        patch.destinationAddress = body->getObject("destination")->getValue<std::string>("address");
+    }
+    if (!patch.products && !patch.originAddress && !patch.destinationName)
+        throw sdk::BadRequest("Nothing to update", {{"body", "empty_body", "give origin, destination or order.products"}});
+    return Response::ok(deliveryJson(s.update(rq.user(), trackingNumberParam(rq), patch)), "Delivery updated");
+}
+
+Response cancelDelivery(DeliveryService& s, const sdk::Request& rq)
+{
+    return Response::ok(deliveryJson(s.cancel(rq.user(), trackingNumberParam(rq))), "Delivery cancelled");
+}
+
+Response deliveryTracking(DeliveryService& s, const sdk::Request& rq)
+{
+    return Response::ok(historyJson(s.tracked(rq.user(), trackingNumberParam(rq))));
+}
+
+Response deliveriesHistory(DeliveryService& s, const sdk::Request& rq)
+{
+    auto [trackingNumber, foreignOrderId] = historyKeys(rq);
+    return Response::ok(historyJson(s.trackedOfOrder(rq.user(), trackingNumber, foreignOrderId)));
+}
+
+Response publicTracking(DeliveryService& s, const sdk::Request& rq)
+{
+    const bool html = rq.preferredType(kPageTypes) == "text/html";
+    const std::string tn = trackingNumberParam(rq);
+    std::optional<TrackedDelivery> found;
+    try {
+        found = s.publicTracked(tn);
+    } catch (const sdk::NotFound&) {
+        if (html)
+            return trackingPageResponse(404, trackingNotFoundPage(tn));
+        throw;
+    }
+    if (html)
+        return trackingPageResponse(200, trackingPage(*found));
+    sdk::JsonObject o = sdk::makeObject();
+    o->set("tracking_number", found->trackingNumber);
+    o->set("status", toString(found->status));
+    o->set("tracking", trackingJson(found->tracking));
+    return Response::ok(o).withHeader("Vary", "Accept");
+}
+
+Response runTick(StatusTicker& t, const sdk::Request&)
+{
+    sdk::JsonObject o = sdk::makeObject();
+    o->set("moved", t.tick());
+    return Response::ok(o, "Tick done");
+}
+
+Response createWebhook(DeliveryService& s, const sdk::Request& rq)
+{
+    sdk::JsonObject body = rq.body();
+    WebhookSubscription sub;
+    sub.url = body->getValue<std::string>("url");
+    if (body->has("events") && !body->isNull("events")) {
+        sdk::JsonArray events = body->getArray("events");
+        for (std::size_t i = 0; i < events->size(); ++i) {
+            const std::string e = events->getElement<std::string>(static_cast<unsigned>(i));
+            if (std::find(sub.events.begin(), sub.events.end(), e) == sub.events.end())
+                sub.events.push_back(e);
+        }
+    }
+    sub.description = sdk::optionalString(body, "description").value_or("");
+    sub.secret = sdk::optionalString(body, "secret").value_or("");
+    return Response::created(webhookJson(s.subscribe(rq.user(), sub), true), "Webhook created; keep the secret, it is shown only now");
+}
+
+Response listWebhooks(DeliveryService& s, const sdk::Request& rq)
+{
+    sdk::Page page = sdk::parsePage(rq);
+    Slice<WebhookSubscription> slice = s.subscriptions(rq.user(), page.limit, page.offset);
+    sdk::JsonArray items = sdk::makeArray();
+    for (const auto& w : slice.items)
+        items->add(webhookJson(w, false));
+    return Response::list(items, page, slice.total);
+}
+
+Response getWebhook(DeliveryService& s, const sdk::Request& rq)
+{
+    return Response::ok(webhookJson(s.subscription(rq.user(), rq.idParam("id")), false));
+}
+
+Response deleteWebhook(DeliveryService& s, const sdk::Request& rq)
+{
+    const std::int64_t id = rq.idParam("id");
+    s.unsubscribe(rq.user(), id);
+    sdk::JsonObject o = sdk::makeObject();
+    o->set("id", id);
+    return Response::ok(o, "Webhook deleted");
+}
+
+Response webhookAttempts(DeliveryService& s, const sdk::Request& rq)
+{
+    const std::int64_t id = rq.idParam("id");
+    sdk::Page page = sdk::parsePage(rq);
+    Slice<WebhookAttempt> slice = s.attempts(rq.user(), id, page.limit, page.offset);
+    sdk::JsonArray items = sdk::makeArray();
+    for (const auto& a : slice.items)
+        items->add(attemptJson(a));
+    return Response::list(items, page, slice.total);
+}
+
 } // namespace
 
 void addDeliveryRoutes(sdk::Router& router, DeliveryService& service, StatusTicker& ticker)
 {
-    DeliveryService* s = &service;
-    StatusTicker* t = &ticker;
-
     // ---------------------------------------------------------------- deliveries
-    router.add(Route(Method::Post, "/deliveries", Access::roles({role::kClient}), [s](const sdk::Request& rq) {
-        sdk::JsonObject body = rq.body();
-        sdk::JsonObject order = body->getObject("order");
-        DeliveryRequest request;
-        request.foreignOrderId = order->getValue<std::int64_t>("foreign_order_id");
-        request.products = items(order->getArray("products"));
-        request.originAddress = body->getObject("origin")->getValue<std::string>("address");
-        request.destinationName = body->getObject("destination")->getValue<std::string>("name");
-        request.destinationAddress = body->getObject("destination")->getValue<std::string>("address");
-        CreateResult result = s->create(rq.user(), request);
-        if (result.created)
-            return Response::created(deliveryJson(result.delivery), "Delivery created");
-        return Response::ok(deliveryJson(result.delivery), "Delivery exists already for this order");
-    }).withBody(createSchema()).idempotent().withSummary("Create a delivery (client); idempotent per foreign_order_id"));
-
-    router.add(Route(Method::Get, "/deliveries", Access::authenticated(), [s](const sdk::Request& rq) {
-        sdk::Page page = sdk::parsePage(rq);
-        DeliveryQuery query;
-        query.status = statusQuery(rq);
-        query.foreignOrderId = sdk::queryId(rq, "foreign_order_id");
-        query.limit = page.limit;
-        query.offset = page.offset;
-        Slice<Delivery> slice = s->deliveries(rq.user(), query);
-        sdk::JsonArray items = sdk::makeArray();
-        for (const auto& d : slice.items)
-            items->add(deliveryJson(d));
-        return Response::list(items, page, slice.total);
-    }).withSummary("Deliveries the caller may see (a client: its own)").withQuery("status", "only deliveries in this status")
-                   .withQuery("foreign_order_id", "only this order's").withQuery("limit", "page size, 1..500")
-                   .withQuery("offset", "rows to skip"));
-
-    router.add(Route(Method::Get, "/deliveries/{tracking_number}", Access::authenticated(), [s](const sdk::Request& rq) {
-        return Response::ok(deliveryJson(s->delivery(rq.user(), trackingNumberParam(rq))));
-    }).withSummary("A delivery (owner or admin)"));
-
-    router.add(Route(Method::Put, "/deliveries/{tracking_number}", Access::authenticated(), [s](const sdk::Request& rq) {
-        sdk::JsonObject body = rq.body();
-        if (body->size() == 0)
-            throw sdk::BadRequest("Nothing to update", {{"body", "empty_body", "give origin, destination or order.products"}});
-        DeliveryPatch patch;
-        if (body->has("order") && !body->isNull("order"))
-            patch.products = items(body->getObject("order")->getArray("products"));
-        if (body->has("origin") && !body->isNull("origin"))
-            patch.originAddress = body->getObject("origin")->getValue<std::string>("address");
-        if (body->has("destination") && !body->isNull("destination")) {
-            patch.destinationName = body->getObject("destination")->getValue<std::string>("name");
-            patch.destinationAddress = body->getObject("destination")->getValue<std::string>("address");
-        }
-        if (!patch.products && !patch.originAddress && !patch.destinationName)
-            throw sdk::BadRequest("Nothing to update", {{"body", "empty_body", "give origin, destination or order.products"}});
-        return Response::ok(deliveryJson(s->update(rq.user(), trackingNumberParam(rq), patch)), "Delivery updated");
-    }).withBody(updateSchema()).withSummary("Change origin, destination or products while READY_FOR_PICK_UP"));
-
-    router.add(Route(Method::Delete, "/deliveries/{tracking_number}", Access::authenticated(), [s](const sdk::Request& rq) {
-        return Response::ok(deliveryJson(s->cancel(rq.user(), trackingNumberParam(rq))), "Delivery cancelled");
-    }).withSummary("Cancel a delivery while READY_FOR_PICK_UP"));
-
-    router.add(Route(Method::Get, "/deliveries/{tracking_number}/tracking", Access::authenticated(), [s](const sdk::Request& rq) {
-        return Response::ok(historyJson(s->tracked(rq.user(), trackingNumberParam(rq))));
-    }).withSummary("The delivery's status history, oldest first"));
-
-    router.add(Route(Method::Get, "/deliveries-history", Access::authenticated(), [s](const sdk::Request& rq) {
-        auto [trackingNumber, foreignOrderId] = historyKeys(rq);
-        return Response::ok(historyJson(s->trackedOfOrder(rq.user(), trackingNumber, foreignOrderId)));
-    }).withSummary("Seed-compatible status history: tracking_number and foreing_order_id must name the same delivery")
-                   .withQuery("tracking_number", "the delivery").withQuery("foreing_order_id", "its order (alias foreign_order_id)"));
-
-    router.add(Route(Method::Get, "/track/{tracking_number}", Access::anyone(), [s](const sdk::Request& rq) {
-        const bool html = rq.preferredType(kPageTypes) == "text/html";
-        const std::string tn = trackingNumberParam(rq);
-        std::optional<TrackedDelivery> found;
-        try {
-            found = s->publicTracked(tn);
-        } catch (const sdk::NotFound&) {
-            if (html)
-                return trackingPageResponse(404, trackingNotFoundPage(tn));
-            throw;
-        }
-        if (html)
-            return trackingPageResponse(200, trackingPage(*found));
-        sdk::JsonObject o = sdk::makeObject();
-        o->set("tracking_number", found->trackingNumber);
-        o->set("status", toString(found->status));
-        o->set("tracking", trackingJson(found->tracking));
-        return Response::ok(o).withHeader("Vary", "Accept");
-    }).withSummary("Public tracking (no names or addresses): JSON, or an HTML page when Accept prefers text/html"));
-
-    router.add(Route(Method::Post, "/admin/tick", Access::admin(), [t](const sdk::Request&) {
-        sdk::JsonObject o = sdk::makeObject();
-        o->set("moved", t->tick());
-        return Response::ok(o, "Tick done");
-    }).withSummary("Run one status tick now (admin)"));
+    router.add(Route(Method::Post, "/deliveries", Access::roles({role::kClient}), sdk::bind(service, createDelivery))
+        .withBody(createSchema()).idempotent()
+        .withSummary("Create a delivery (client); idempotent per foreign_order_id"));
+    router.add(Route(Method::Get, "/deliveries", Access::authenticated(), sdk::bind(service, listDeliveries))
+        .withSummary("Deliveries the caller may see (a client: its own)")
+        .withQuery("status", "only deliveries in this status").withQuery("foreign_order_id", "only this order's")
+        .withQuery("limit", "page size, 1..500").withQuery("offset", "rows to skip"));
+    router.add(Route(Method::Get, "/deliveries/{tracking_number}", Access::authenticated(), sdk::bind(service, getDelivery))
+        .withSummary("A delivery (owner or admin)"));
+    router.add(Route(Method::Put, "/deliveries/{tracking_number}", Access::authenticated(), sdk::bind(service, updateDelivery))
+        .withBody(updateSchema())
+        .withSummary("Change origin, destination or products while READY_FOR_PICK_UP"));
+    router.add(Route(Method::Delete, "/deliveries/{tracking_number}", Access::authenticated(), sdk::bind(service, cancelDelivery))
+        .withSummary("Cancel a delivery while READY_FOR_PICK_UP"));
+    router.add(Route(Method::Get, "/deliveries/{tracking_number}/tracking", Access::authenticated(), sdk::bind(service, deliveryTracking))
+        .withSummary("The delivery's status history, oldest first"));
+    router.add(Route(Method::Get, "/deliveries-history", Access::authenticated(), sdk::bind(service, deliveriesHistory))
+        .withSummary("Seed-compatible status history: tracking_number and foreing_order_id must name the same delivery")
+        .withQuery("tracking_number", "the delivery").withQuery("foreing_order_id", "its order (alias foreign_order_id)"));
+    router.add(Route(Method::Get, "/track/{tracking_number}", Access::anyone(), sdk::bind(service, publicTracking))
+        .withSummary("Public tracking (no names or addresses): JSON, or an HTML page when Accept prefers text/html"));
+    router.add(Route(Method::Post, "/admin/tick", Access::admin(), sdk::bind(ticker, runTick))
+        .withSummary("Run one status tick now (admin)"));
 
     // ---------------------------------------------------------------- webhooks
-    router.add(Route(Method::Post, "/webhooks", Access::roles({role::kClient}), [s](const sdk::Request& rq) {
-        sdk::JsonObject body = rq.body();
-        WebhookSubscription sub;
-        sub.url = body->getValue<std::string>("url");
-        if (body->has("events") && !body->isNull("events")) {
-            sdk::JsonArray events = body->getArray("events");
-            for (std::size_t i = 0; i < events->size(); ++i) {
-                const std::string e = events->getElement<std::string>(static_cast<unsigned>(i));
-                if (std::find(sub.events.begin(), sub.events.end(), e) == sub.events.end())
-                    sub.events.push_back(e);
-            }
-        }
-        sub.description = sdk::optionalString(body, "description").value_or("");
-        sub.secret = sdk::optionalString(body, "secret").value_or("");
-        return Response::created(webhookJson(s->subscribe(rq.user(), sub), true), "Webhook created; keep the secret, it is shown only now");
-    }).withBody(webhookSchema()).idempotent().withSummary("Subscribe a URL to status changes of the caller's deliveries"));
-
-    router.add(Route(Method::Get, "/webhooks", Access::authenticated(), [s](const sdk::Request& rq) {
-        sdk::Page page = sdk::parsePage(rq);
-        Slice<WebhookSubscription> slice = s->subscriptions(rq.user(), page.limit, page.offset);
-        sdk::JsonArray items = sdk::makeArray();
-        for (const auto& w : slice.items)
-            items->add(webhookJson(w, false));
-        return Response::list(items, page, slice.total);
-    }).withSummary("Webhook subscriptions the caller may see").withQuery("limit", "page size, 1..500").withQuery("offset", "rows to skip"));
-
-    router.add(Route(Method::Get, "/webhooks/{id}", Access::authenticated(), [s](const sdk::Request& rq) {
-        return Response::ok(webhookJson(s->subscription(rq.user(), rq.idParam("id")), false));
-    }).withSummary("A webhook subscription (no secret)"));
-
-    router.add(Route(Method::Delete, "/webhooks/{id}", Access::authenticated(), [s](const sdk::Request& rq) {
-        const std::int64_t id = rq.idParam("id");
-        s->unsubscribe(rq.user(), id);
-        sdk::JsonObject o = sdk::makeObject();
-        o->set("id", id);
-        return Response::ok(o, "Webhook deleted");
-    }).withSummary("Delete a webhook subscription"));
-
-    router.add(Route(Method::Get, "/webhooks/{id}/deliveries", Access::authenticated(), [s](const sdk::Request& rq) {
-        const std::int64_t id = rq.idParam("id");
-        sdk::Page page = sdk::parsePage(rq);
-        Slice<WebhookAttempt> slice = s->attempts(rq.user(), id, page.limit, page.offset);
-        sdk::JsonArray items = sdk::makeArray();
-        for (const auto& a : slice.items)
-            items->add(attemptJson(a));
-        return Response::list(items, page, slice.total);
-    }).withSummary("Recent sending attempts of a subscription, newest first").withQuery("limit", "page size, 1..500")
-                   .withQuery("offset", "rows to skip"));
+    router.add(Route(Method::Post, "/webhooks", Access::roles({role::kClient}), sdk::bind(service, createWebhook))
+        .withBody(webhookSchema()).idempotent()
+        .withSummary("Subscribe a URL to status changes of the caller's deliveries"));
+    router.add(Route(Method::Get, "/webhooks", Access::authenticated(), sdk::bind(service, listWebhooks))
+        .withSummary("Webhook subscriptions the caller may see")
+        .withQuery("limit", "page size, 1..500").withQuery("offset", "rows to skip"));
+    router.add(Route(Method::Get, "/webhooks/{id}", Access::authenticated(), sdk::bind(service, getWebhook))
+        .withSummary("A webhook subscription (no secret)"));
+    router.add(Route(Method::Delete, "/webhooks/{id}", Access::authenticated(), sdk::bind(service, deleteWebhook))
+        .withSummary("Delete a webhook subscription"));
+    router.add(Route(Method::Get, "/webhooks/{id}/deliveries", Access::authenticated(), sdk::bind(service, webhookAttempts))
+        .withSummary("Recent sending attempts of a subscription, newest first")
+        .withQuery("limit", "page size, 1..500").withQuery("offset", "rows to skip"));
 }
 
 } // namespace mercato::delivery

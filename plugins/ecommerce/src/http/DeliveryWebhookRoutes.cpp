@@ -103,8 +103,7 @@ void addDeliveryWebhookRoutes(sdk::Router& router, Orders& orders, WebhookSettin
 {
     // Owned by the route's handler: the table outlives this call.
     auto receiver = std::make_shared<Receiver>(Receiver{orders, std::move(webhook)});
-    router.add(Route(Method::Post, "/webhooks/delivery", Access::anyone(),
-                     mappingRefusals([receiver](const Request& rq) { return receiveDeliveryEvent(*receiver, rq); }))
+    router.add(Route(Method::Post, "/webhooks/delivery", Access::anyone(), handledBy(receiver, receiveDeliveryEvent))
                    .withSummary("Delivery status events from the delivery service (Standard Webhooks signature)"));
 }
 

@@ -14,11 +14,11 @@ sdk::ApiError toApiError(const Refusal& refusal);
 /// `handler` with every Refusal it throws rethrown as toApiError's error.
 sdk::Handler mappingRefusals(sdk::Handler handler);
 
-/// The handler of a route: `fn(service, request)`, refusals mapped.
-template <class Service>
-sdk::Handler handledBy(Service& service, sdk::Response (*fn)(Service&, const sdk::Request&))
+/// The handler of a route: `fn(service, request)` (see sdk::bind), refusals mapped.
+template <class Service, class Fn>
+sdk::Handler handledBy(Service&& service, Fn fn)
 {
-    return mappingRefusals([&service, fn](const sdk::Request& rq) { return fn(service, rq); });
+    return mappingRefusals(sdk::bind(std::forward<Service>(service), fn));
 }
 
 } // namespace mercato::ecommerce

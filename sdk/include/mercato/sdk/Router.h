@@ -42,6 +42,23 @@ private:
 
 using Handler = std::function<Response(const Request&)>;
 
+/// The handler `fn(target, request)`: a route table names its handlers as functions of what they
+/// work on (a service of the plugin) instead of spelling each out as a lambda. `target` must outlive
+/// the route (a plugin's member, kept until stop()). Since SDK 1.4.
+template <class Target>
+Handler bind(Target& target, Response (*fn)(Target&, const Request&))
+{
+    return [&target, fn](const Request& rq) { return fn(target, rq); };
+}
+
+/// The same with a target the handler shares ownership of (what a route table builds for its
+/// handlers, e.g. settings read at registration). Since SDK 1.4.
+template <class Target>
+Handler bind(std::shared_ptr<Target> target, Response (*fn)(Target&, const Request&))
+{
+    return [target = std::move(target), fn](const Request& rq) { return fn(*target, rq); };
+}
+
 /// One route: method, pattern with `{name}` parameters, access rule, handler, and what the host
 /// needs to validate and document it.
 struct MERCATO_SDK_API Route {
