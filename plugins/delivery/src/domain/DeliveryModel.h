@@ -33,14 +33,18 @@ struct DeliveryItem {
 /// What a client asks to be delivered: everything of a delivery that the client chooses.
 struct DeliveryRequest {
     std::int64_t foreignOrderId = 0;
+    /// The client's shipment of that order, 0 for none: a client that splits an order into
+    /// shipments asks for one delivery per shipment.
+    std::int64_t foreignShipmentId = 0;
     std::vector<DeliveryItem> products;
     std::string originAddress;
     std::string destinationName;
     std::string destinationAddress;
     bool operator==(const DeliveryRequest& o) const
     {
-        return foreignOrderId == o.foreignOrderId && products == o.products && originAddress == o.originAddress
-               && destinationName == o.destinationName && destinationAddress == o.destinationAddress;
+        return foreignOrderId == o.foreignOrderId && foreignShipmentId == o.foreignShipmentId && products == o.products
+               && originAddress == o.originAddress && destinationName == o.destinationName
+               && destinationAddress == o.destinationAddress;
     }
 };
 
@@ -74,6 +78,9 @@ struct StatusChange {
     DeliveryStatus status = DeliveryStatus::ReadyForPickUp;
     std::optional<DeliveryStatus> previousStatus; ///< none for the creation
     std::string createdAt;
+    /// The delivery's foreign shipment id, 0 for none. Last, so the positional initialisations
+    /// of the fields above stay valid.
+    std::int64_t foreignShipmentId = 0;
 };
 
 struct TrackingEntry {

@@ -45,10 +45,13 @@ bool DeliveryService::sees(const sdk::Principal& caller, std::int64_t ownerId) c
 CreateResult DeliveryService::create(const sdk::Principal& caller, const DeliveryRequest& request)
 {
     CreateResult result = _store.createDelivery(caller.id, request, newTrackingNumber);
-    if (!result.created && !(result.delivery.content == request))
-        throw sdk::Conflict("A delivery for foreign order " + std::to_string(request.foreignOrderId)
+    if (!result.created && !(result.delivery.content == request)) {
+        const std::string shipment =
+            request.foreignShipmentId == 0 ? "" : " shipment " + std::to_string(request.foreignShipmentId);
+        throw sdk::Conflict("A delivery for foreign order " + std::to_string(request.foreignOrderId) + shipment
                                 + " exists already with other content (tracking number " + result.delivery.trackingNumber + ")",
                             {{"order.foreign_order_id", "duplicate", "you have a different delivery for this order"}});
+    }
     return result;
 }
 

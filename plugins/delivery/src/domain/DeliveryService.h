@@ -22,8 +22,8 @@ public:
     }
 
     /// Creates a delivery for the calling client. A second request for the same foreign order id
-    /// returns the existing delivery (`created` false) when it asks for the same thing, and is a
-    /// 409 when it asks for something else.
+    /// and shipment id (0: none) returns the existing delivery (`created` false) when it asks for
+    /// the same thing, and is a 409 when it asks for something else.
     CreateResult create(const sdk::Principal& caller, const DeliveryRequest& request);
     Delivery delivery(const sdk::Principal& caller, const std::string& trackingNumber);
     Slice<Delivery> deliveries(const sdk::Principal& caller, DeliveryQuery query);

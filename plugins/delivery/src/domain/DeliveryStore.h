@@ -14,12 +14,13 @@ struct DeliveryQuery {
     std::optional<std::int64_t> clientId; ///< none: every client's (admin)
     std::optional<DeliveryStatus> status;
     std::optional<std::int64_t> foreignOrderId;
+    std::optional<std::int64_t> foreignShipmentId;
     std::int64_t limit = 50;
     std::int64_t offset = 0;
 };
 
 /// The result of creating a delivery: the new one, or the one the client already has for that
-/// foreign order id (then nothing was written).
+/// foreign order and shipment (then nothing was written).
 struct CreateResult {
     Delivery delivery;
     bool created = false;
@@ -44,8 +45,9 @@ public:
 
     // Deliveries
     /// Creates the delivery (status READY_FOR_PICK_UP, sequence 1) with its first status change,
-    /// unless the client has one for `request.foreignOrderId` already: then returns that one with
-    /// `created = false`. `trackingNumbers` yields candidates until one is unused.
+    /// unless the client has one for `request.foreignOrderId` and `request.foreignShipmentId`
+    /// already: then returns that one with `created = false`. `trackingNumbers` yields candidates
+    /// until one is unused.
     virtual CreateResult createDelivery(std::int64_t clientId, const DeliveryRequest& request,
                                         const std::function<std::string()>& trackingNumbers) = 0;
     virtual std::optional<Delivery> findDelivery(const std::string& trackingNumber) = 0;

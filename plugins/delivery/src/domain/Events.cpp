@@ -16,6 +16,9 @@ std::string eventBody(const StatusChange& change)
     sdk::JsonObject data = sdk::makeObject();
     data->set("tracking_number", change.trackingNumber);
     data->set("foreign_order_id", change.foreignOrderId);
+    // Only when set: a delivery made without a shipment sends the body it always did.
+    if (change.foreignShipmentId != 0)
+        data->set("foreign_shipment_id", change.foreignShipmentId);
     data->set("status", toString(change.status));
     if (change.previousStatus)
         data->set("previous_status", toString(*change.previousStatus));

@@ -14,7 +14,8 @@ inline const std::string kWebhookTopic = "delivery.webhook";
 std::string eventId(const std::string& trackingNumber, int sequence);
 
 /// The JSON body POSTed to subscribers:
-/// `{"id","type":"delivery.status_changed","created_at","data":{tracking_number, foreign_order_id, status, previous_status, sequence}}`.
+/// `{"id","type":"delivery.status_changed","created_at","data":{tracking_number, foreign_order_id, status, previous_status, sequence}}`,
+/// `data` with `foreign_shipment_id` too when the delivery has one.
 std::string eventBody(const StatusChange& change);
 
 /// The outbox message key: sends to one subscription about one delivery keep `sequence` order.

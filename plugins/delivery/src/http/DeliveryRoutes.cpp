@@ -34,15 +34,19 @@ Schema productsSchema()
 Schema originSchema() { return Schema::object({sdk::required("address", address())}); }
 Schema destinationSchema() { return Schema::object({sdk::required("name", name()), sdk::required("address", address())}); }
 
+/// `order.foreign_shipment_id` is optional: a client that splits an order into shipments asks for
+/// one delivery per shipment; without it (or null) the order has one delivery, as before.
 Schema createSchema()
 {
     return Schema::object(
         {sdk::required("order", Schema::object({sdk::required("foreign_order_id", id()).alias("foreing_order_id"),
+                                                sdk::optional("foreign_shipment_id", id()),
                                                 sdk::required("products", productsSchema())})),
          sdk::required("origin", originSchema()), sdk::required("destination", destinationSchema())});
 }
 
-/// PUT: each object given replaces the stored one; `order` may only carry new products.
+/// PUT: each object given replaces the stored one; `order` may only carry new products (its
+/// foreign ids are the delivery's identity: changing them is 400 `unknown`).
 Schema updateSchema()
 {
     return Schema::object({sdk::optional("order", Schema::object({sdk::required("products", productsSchema())})),
@@ -87,6 +91,9 @@ sdk::JsonObject deliveryJson(const Delivery& d)
     }
     sdk::JsonObject order = sdk::makeObject();
     order->set("foreign_order_id", d.content.foreignOrderId);
+    // Only when set, so a delivery made without a shipment reads exactly as the seed's.
+    if (d.content.foreignShipmentId != 0)
+        order->set("foreign_shipment_id", d.content.foreignShipmentId);
     order->set("products", products);
     sdk::JsonObject origin = sdk::makeObject();
     origin->set("address", d.content.originAddress);
@@ -212,6 +219,7 @@ Response createDelivery(DeliveryService& s, const sdk::Request& rq)
     sdk::JsonObject order = body->getObject("order");
     DeliveryRequest request;
     request.foreignOrderId = order->getValue<std::int64_t>("foreign_order_id");
+    request.foreignShipmentId = sdk::optionalInt(order, "foreign_shipment_id").value_or(0);
     request.products = items(order->getArray("products"));
     request.originAddress = body->getObject("origin")->getValue<std::string>("address");
     request.destinationName = body->getObject("destination")->getValue<std::string>("name");
@@ -228,6 +236,7 @@ Response listDeliveries(DeliveryService& s, const sdk::Request& rq)
     DeliveryQuery query;
     query.status = statusQuery(rq);
     query.foreignOrderId = sdk::queryId(rq, "foreign_order_id");
+    query.foreignShipmentId = sdk::queryId(rq, "foreign_shipment_id");
     query.limit = page.limit;
     query.offset = page.offset;
     Slice<Delivery> slice = s.deliveries(rq.user(), query);
@@ -365,10 +374,11 @@ void addDeliveryRoutes(sdk::Router& router, DeliveryService& service, StatusTick
     // ---------------------------------------------------------------- deliveries
     router.add(Route(Method::Post, "/deliveries", Access::roles({role::kClient}), sdk::bind(service, createDelivery))
         .withBody(createSchema()).idempotent()
-        .withSummary("Create a delivery (client); idempotent per foreign_order_id"));
+        .withSummary("Create a delivery (client); idempotent per foreign_order_id and foreign_shipment_id"));
     router.add(Route(Method::Get, "/deliveries", Access::authenticated(), sdk::bind(service, listDeliveries))
         .withSummary("Deliveries the caller may see (a client: its own)")
         .withQuery("status", "only deliveries in this status").withQuery("foreign_order_id", "only this order's")
+        .withQuery("foreign_shipment_id", "only this shipment's")
         .withQuery("limit", "page size, 1..500").withQuery("offset", "rows to skip"));
     router.add(Route(Method::Get, "/deliveries/{tracking_number}", Access::authenticated(), sdk::bind(service, getDelivery))
         .withSummary("A delivery (owner or admin)"));

@@ -25,23 +25,24 @@ namespace {
 
 // ---- SQL (the only place it lives); both dialects share it.
 const char* const kInsertDelivery =
-    "INSERT INTO deliveries (tracking_number, client_id, foreign_order_id, products, origin_address, destination_name, "
-    "destination_address, status, sequence, last_tick, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'READY_FOR_PICK_UP', 1, 0, ?, ?)";
+    "INSERT INTO deliveries (tracking_number, client_id, foreign_order_id, foreign_shipment_id, products, origin_address, "
+    "destination_name, destination_address, status, sequence, last_tick, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'READY_FOR_PICK_UP', 1, 0, ?, ?)";
 const char* const kDeliveryColumns =
     "SELECT id, tracking_number, client_id, foreign_order_id, products, origin_address, destination_name, destination_address, "
-    "status, sequence, created_at, updated_at FROM deliveries ";
+    "status, sequence, created_at, updated_at, foreign_shipment_id FROM deliveries ";
 /// One row per status change; products are not read (POCO sizes a fetch buffer by the TEXT column).
 const char* const kTracked =
     "SELECT d.tracking_number, d.client_id, d.foreign_order_id, d.status, e.status, e.created_at "
     "FROM deliveries d JOIN delivery_events e ON e.delivery_id = d.id WHERE d.tracking_number = ? ORDER BY e.sequence";
 const char* const kLockForChange =
-    "SELECT status, sequence, tracking_number, foreign_order_id, client_id FROM deliveries WHERE id = ?";
+    "SELECT status, sequence, tracking_number, foreign_order_id, client_id, foreign_shipment_id FROM deliveries WHERE id = ?";
 const char* const kCancel =
     "UPDATE deliveries SET status = 'CANCELLED', sequence = sequence + 1, updated_at = ? WHERE id = ?";
 const char* const kTracking = "SELECT status, created_at FROM delivery_events WHERE delivery_id = ? ORDER BY sequence";
 const char* const kStatusChange =
-    "SELECT e.status, COALESCE(e.previous_status, ''), e.created_at, d.tracking_number, d.foreign_order_id, d.client_id "
-    "FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id WHERE e.delivery_id = ? AND e.sequence = ?";
+    "SELECT e.status, COALESCE(e.previous_status, ''), e.created_at, d.tracking_number, d.foreign_order_id, d.client_id, "
+    "d.foreign_shipment_id FROM delivery_events e JOIN deliveries d ON d.id = e.delivery_id WHERE e.delivery_id = ? AND e.sequence = ?";
 const char* const kInsertEventRow = "(?, ?, ?, NULLIF(?, ''), ?)";
 const char* const kInsertEvents =
     "INSERT INTO delivery_events (delivery_id, sequence, status, previous_status, created_at) VALUES ";
@@ -58,7 +59,7 @@ const std::string& tickCandidates()
         std::string statuses;
         for (DeliveryStatus s : activeStatuses())
             statuses += (statuses.empty() ? "'" : ", '") + std::string(toString(s)) + "'";
-        return "SELECT id, status, sequence, tracking_number, foreign_order_id, client_id FROM deliveries "
+        return "SELECT id, status, sequence, tracking_number, foreign_order_id, client_id, foreign_shipment_id FROM deliveries "
                "WHERE id > ? AND last_tick < ? AND status IN (" + statuses + ") ORDER BY id LIMIT ?";
     }();
     return sql;
@@ -127,7 +128,7 @@ DeliveryStatus statusOf(const std::string& text)
     return *status;
 }
 
-/// The delivery in columns 0–11 of `row` (kDeliveryColumns).
+/// The delivery in columns 0–12 of `row` (kDeliveryColumns).
 Delivery deliveryAt(RecordSet& rs, std::size_t row)
 {
     Delivery d;
@@ -143,6 +144,7 @@ Delivery deliveryAt(RecordSet& rs, std::size_t row)
     d.sequence = static_cast<int>(sql::integer(rs, 9, row));
     d.createdAt = sql::text(rs, 10, row);
     d.updatedAt = sql::text(rs, 11, row);
+    d.content.foreignShipmentId = sql::integer(rs, 12, row);
     return d;
 }
 
@@ -235,8 +237,11 @@ void SqlDeliveryStore::recordChanges(sdk::Transaction& tx, const std::vector<Sta
 CreateResult SqlDeliveryStore::createDelivery(std::int64_t clientId, const DeliveryRequest& request,
                                               const std::function<std::string()>& trackingNumbers)
 {
+    // The unique key's columns: a shipment is its own delivery, "no shipment" (0) is one too.
     sql::Filter sameOrder;
-    sameOrder.add("client_id = ?", Poco::Int64(clientId)).add("foreign_order_id = ?", Poco::Int64(request.foreignOrderId));
+    sameOrder.add("client_id = ?", Poco::Int64(clientId))
+        .add("foreign_order_id = ?", Poco::Int64(request.foreignOrderId))
+        .add("foreign_shipment_id = ?", Poco::Int64(request.foreignShipmentId));
     // Insert first and look for the existing delivery only when the unique key says there is one:
     // the common case (a new order) costs no extra read.
     for (int attempt = 0; attempt < 8; ++attempt) {
@@ -253,20 +258,21 @@ CreateResult SqlDeliveryStore::createDelivery(std::int64_t clientId, const Deliv
             std::string tn = d.trackingNumber, products = productsJson(request.products), origin = request.originAddress,
                         name = request.destinationName, address = request.destinationAddress, created = d.createdAt,
                         updated = d.updatedAt;
-            Poco::Int64 client = clientId, order = request.foreignOrderId;
-            session << kInsertDelivery, use(tn), use(client), use(order), use(products), use(origin), use(name), use(address),
-                use(created), use(updated), now;
+            Poco::Int64 client = clientId, order = request.foreignOrderId, shipment = request.foreignShipmentId;
+            session << kInsertDelivery, use(tn), use(client), use(order), use(shipment), use(products), use(origin), use(name),
+                use(address), use(created), use(updated), now;
             d.id = sdk::lastInsertId(session, tx.dialect());
             recordChanges(tx, {StatusChange{eventId(d.trackingNumber, 1), d.id, d.trackingNumber, request.foreignOrderId, clientId,
-                                            1, DeliveryStatus::ReadyForPickUp, std::nullopt, d.createdAt}});
+                                            1, DeliveryStatus::ReadyForPickUp, std::nullopt, d.createdAt,
+                                            request.foreignShipmentId}});
             tx.commit();
             return {d, true};
         } catch (const std::exception& e) {
             if (!sdk::isUniqueViolation(e))
                 throw;
         }
-        // The client has this order's delivery already (perhaps created a moment ago by a
-        // concurrent request), or else the tracking number was taken: draw another.
+        // The client has this order's (or shipment's) delivery already (perhaps created a moment
+        // ago by a concurrent request), or else the tracking number was taken: draw another.
         if (auto existing = findOne(_db, sameOrder))
             return {*existing, false};
     }
@@ -310,6 +316,8 @@ Slice<Delivery> SqlDeliveryStore::listDeliveries(const DeliveryQuery& query)
         f.add("status = ?", std::string(toString(*query.status)));
     if (query.foreignOrderId)
         f.add("foreign_order_id = ?", Poco::Int64(*query.foreignOrderId));
+    if (query.foreignShipmentId)
+        f.add("foreign_shipment_id = ?", Poco::Int64(*query.foreignShipmentId));
     Slice<Delivery> slice;
     slice.total = sql::count(session, "FROM deliveries " + f.where(), f);
     Statement st(session);
@@ -370,7 +378,7 @@ ChangeOutcome SqlDeliveryStore::cancelDelivery(std::int64_t id)
     std::string updated = stamp;
     session << kCancel, use(updated), use(deliveryId), now;
     recordChanges(tx, {StatusChange{eventId(tn, sequence), id, tn, sql::integer(rs, 3, 0), sql::integer(rs, 4, 0), sequence,
-                                    DeliveryStatus::Cancelled, status, stamp}});
+                                    DeliveryStatus::Cancelled, status, stamp, sql::integer(rs, 5, 0)}});
     tx.commit();
     return ChangeOutcome::Done;
 }
@@ -409,6 +417,7 @@ std::optional<StatusChange> SqlDeliveryStore::statusChange(std::int64_t delivery
     c.trackingNumber = sql::text(rs, 3, 0);
     c.foreignOrderId = sql::integer(rs, 4, 0);
     c.clientId = sql::integer(rs, 5, 0);
+    c.foreignShipmentId = sql::integer(rs, 6, 0);
     c.eventId = eventId(c.trackingNumber, sequence);
     return c;
 }
@@ -458,7 +467,8 @@ TickBatch SqlDeliveryStore::moveBatch(std::int64_t tick, std::int64_t afterId, s
         const int sequence = static_cast<int>(sql::integer(rs, 2, i)) + 1;
         const std::string tn = sql::text(rs, 3, i);
         idsByTarget[*to].push_back(id);
-        changes.push_back({eventId(tn, sequence), id, tn, sql::integer(rs, 4, i), sql::integer(rs, 5, i), sequence, *to, from, now});
+        changes.push_back({eventId(tn, sequence), id, tn, sql::integer(rs, 4, i), sql::integer(rs, 5, i), sequence, *to, from, now,
+                           sql::integer(rs, 6, i)});
     }
     for (const auto& [target, ids] : idsByTarget) {
         Statement move(session);

@@ -2,7 +2,8 @@
 // HTTP on loopback: creating deliveries (validation, idempotency by order and by Idempotency-Key),
 // lists, BOLA on every verb, updates and cancellation, the status tick, tracking history, the
 // public tracking page, webhook subscriptions (secret, SSRF guard, ownership), authentication, a
-// full lifecycle on SQLite and MariaDB and concurrent creates of one order.
+// full lifecycle on SQLite and MariaDB, concurrent creates of one order, and shipments of an order
+// (one delivery each, in the JSON and in the webhook events).
 #include "DeliveryService.h"
 
 #include <Poco/Base64Decoder.h>
@@ -12,6 +13,15 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
 
@@ -22,6 +32,7 @@
 #include <chrono>
 #include <functional>
 #include <iterator>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -53,6 +64,7 @@ struct Draft {
     std::string destName = "Ada Lovelace";
     std::string destAddress = "12 Analytical Street, London";
     bool alias = false; ///< send the seed's `foreing_order_id` spelling
+    std::int64_t foreignShipmentId = 0; ///< sent when not 0
 
     Obj object() const
     {
@@ -66,6 +78,8 @@ struct Draft {
         }
         Obj order = new Poco::JSON::Object;
         order->set(alias ? "foreing_order_id" : "foreign_order_id", Poco::Int64(foreignOrderId));
+        if (foreignShipmentId != 0)
+            order->set("foreign_shipment_id", Poco::Int64(foreignShipmentId));
         order->set("products", items);
         Obj from = new Poco::JSON::Object;
         from->set("address", origin);
@@ -86,6 +100,14 @@ Draft draft(std::int64_t foreignOrderId)
 {
     Draft d;
     d.foreignOrderId = foreignOrderId;
+    return d;
+}
+
+/// A POST /deliveries body for one shipment of an order.
+Draft shipmentDraft(std::int64_t foreignOrderId, std::int64_t foreignShipmentId)
+{
+    Draft d = draft(foreignOrderId);
+    d.foreignShipmentId = foreignShipmentId;
     return d;
 }
 
@@ -271,6 +293,69 @@ std::string base64Decoded(const std::string& encoded)
     return std::string(std::istreambuf_iterator<char>(decoder), std::istreambuf_iterator<char>());
 }
 
+/// An HTTP server on 127.0.0.1:<ephemeral> that records the body of every request and answers 200:
+/// what a webhook subscriber receives.
+class WebhookReceiver {
+public:
+    WebhookReceiver()
+        : _state(std::make_shared<State>()),
+          _socket(Poco::Net::SocketAddress("127.0.0.1", 0)),
+          _server(new Factory(_state), _socket, new Poco::Net::HTTPServerParams)
+    {
+        _server.start();
+    }
+    ~WebhookReceiver() { _server.stopAll(true); }
+    WebhookReceiver(const WebhookReceiver&) = delete;
+    WebhookReceiver& operator=(const WebhookReceiver&) = delete;
+
+    std::string url() const { return "http://127.0.0.1:" + std::to_string(_socket.address().port()) + "/hook"; }
+
+    std::vector<std::string> bodies() const
+    {
+        std::lock_guard<std::mutex> lock(_state->mutex);
+        return _state->bodies;
+    }
+
+private:
+    struct State {
+        std::mutex mutex;
+        std::vector<std::string> bodies;
+    };
+
+    class Handler : public Poco::Net::HTTPRequestHandler {
+    public:
+        explicit Handler(std::shared_ptr<State> state) : _state(std::move(state)) {}
+        void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override
+        {
+            std::string body;
+            Poco::StreamCopier::copyToString(request.stream(), body);
+            {
+                std::lock_guard<std::mutex> lock(_state->mutex);
+                _state->bodies.push_back(body);
+            }
+            response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
+            response.setContentType("application/json");
+            response.send() << R"({"ok":true})";
+        }
+
+    private:
+        std::shared_ptr<State> _state;
+    };
+
+    class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+    public:
+        explicit Factory(std::shared_ptr<State> state) : _state(std::move(state)) {}
+        Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override { return new Handler(_state); }
+
+    private:
+        std::shared_ptr<State> _state;
+    };
+
+    std::shared_ptr<State> _state;
+    Poco::Net::ServerSocket _socket;
+    Poco::Net::HTTPServer _server;
+};
+
 } // namespace
 
 class DeliveryAcceptanceTest : public CppUnit::TestFixture {
@@ -280,6 +365,10 @@ class DeliveryAcceptanceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(createRejectsBadInputAndWritesNothing);
     CPPUNIT_TEST(createIsForClientsOnly);
     CPPUNIT_TEST(createIsIdempotentPerClientAndOrder);
+    CPPUNIT_TEST(createIsIdempotentPerShipment);
+    CPPUNIT_TEST(createRejectsBadShipmentIds);
+    CPPUNIT_TEST(updateCannotChangeTheShipment);
+    CPPUNIT_TEST(webhookEventsCarryTheShipment);
     CPPUNIT_TEST(listIsScopedFilteredAndPaged);
     CPPUNIT_TEST(otherClientsGet404OnEveryVerb);
     CPPUNIT_TEST(unknownOrMalformedTrackingNumbersAre404);
@@ -681,6 +770,143 @@ public:
         // Keys belong to their caller.
         expectSuccess("another caller, same key", 201, create(svc, shop, draft(8), key));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(2), count(svc, shop));
+    }
+
+    // ---- shipments: one delivery per shipment of an order -------------------------------------
+
+    void createIsIdempotentPerShipment()
+    {
+        DeliveryService svc;
+        const std::string c = svc.client();
+        HttpReply first = create(svc, c, shipmentDraft(7, 1));
+        expectSuccess("shipment 1 of order 7", 201, first);
+        Obj order = dataOf(first)->getObject("order");
+        CPPUNIT_ASSERT_EQUAL(joined({"foreign_order_id", "foreign_shipment_id", "products"}), joined(keysOf(order)));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(7), num(order, "foreign_order_id"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), num(order, "foreign_shipment_id"));
+        const std::string tn1 = str(dataOf(first), "tracking_number");
+        CPPUNIT_ASSERT_EQUAL(text(dataOf(first)), text(fetch(svc, c, tn1)));
+
+        // Another shipment of the same order: another delivery.
+        HttpReply second = create(svc, c, shipmentDraft(7, 2));
+        expectSuccess("shipment 2 of order 7", 201, second);
+        const std::string tn2 = str(dataOf(second), "tracking_number");
+        CPPUNIT_ASSERT(tn2 != tn1);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), num(dataOf(second)->getObject("order"), "foreign_shipment_id"));
+
+        // The same shipment again: 200 with the very same delivery; with other content: 409.
+        HttpReply again = create(svc, c, shipmentDraft(7, 1));
+        expectSuccess("shipment 1 again", 200, again);
+        CPPUNIT_ASSERT_EQUAL(text(dataOf(first)), text(dataOf(again)));
+        Draft otherLines = shipmentDraft(7, 1);
+        otherLines.products = {{101, "Dune", 3}};
+        expectFail("shipment 1, other quantity", 409, create(svc, c, otherLines));
+        CPPUNIT_ASSERT_EQUAL(text(dataOf(first)), text(fetch(svc, c, tn1)));
+
+        // Without the field the order is as before: its delivery has no shipment, and a repeat is 200.
+        HttpReply whole = create(svc, c, draft(7));
+        expectSuccess("order 7 without a shipment", 201, whole);
+        CPPUNIT_ASSERT_EQUAL(joined({"foreign_order_id", "products"}), joined(keysOf(dataOf(whole)->getObject("order"))));
+        const std::string tn0 = str(dataOf(whole), "tracking_number");
+        HttpReply wholeAgain = create(svc, c, draft(7));
+        expectSuccess("order 7 without a shipment again", 200, wholeAgain);
+        CPPUNIT_ASSERT_EQUAL(text(dataOf(whole)), text(dataOf(wholeAgain)));
+        Draft nullShipment = draft(7);
+        Obj nullBody = nullShipment.object();
+        nullBody->getObject("order")->set("foreign_shipment_id", Poco::Dynamic::Var());
+        HttpReply viaNull = svc.http().post("/deliveries", text(nullBody), c);
+        expectSuccess("foreign_shipment_id null is none", 200, viaNull);
+        CPPUNIT_ASSERT_EQUAL(tn0, str(dataOf(viaNull), "tracking_number"));
+
+        // Another client's shipment 1 of its order 7 is its own.
+        const std::string shop = svc.createClient("shop2@example.com");
+        expectSuccess("another client, same order and shipment", 201, create(svc, shop, shipmentDraft(7, 1)));
+
+        // Lists: by order, by shipment.
+        CPPUNIT_ASSERT_EQUAL(joined({tn1, tn2, tn0}), joined(listed(svc, c, "?foreign_order_id=7")));
+        CPPUNIT_ASSERT_EQUAL(joined({tn2}), joined(listed(svc, c, "?foreign_shipment_id=2")));
+        CPPUNIT_ASSERT_EQUAL(joined({tn1}), joined(listed(svc, c, "?foreign_order_id=7&foreign_shipment_id=1")));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), count(svc, svc.admin(), "?foreign_shipment_id=1"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), count(svc, c, "?foreign_shipment_id=3"));
+        for (const std::string q : {"0", "-1", "x", "1.5", "true"})
+            expectFail("foreign_shipment_id=" + q, 400, svc.http().get("/deliveries?foreign_shipment_id=" + q, c));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(3), count(svc, c));
+    }
+
+    void createRejectsBadShipmentIds()
+    {
+        DeliveryService svc;
+        const std::string c = svc.client();
+        const std::string line = R"({"sku":1,"name":"Dune","qty":1})";
+        auto post = [&](const std::string& value) {
+            return svc.http().post("/deliveries", bodyWith(orderWith("[" + line + "]", R"("foreign_order_id":1,"foreign_shipment_id":)" + value)), c);
+        };
+        expectErrors("shipment 0", post("0"), {"order.foreign_shipment_id:out_of_range"});
+        expectErrors("shipment -1", post("-1"), {"order.foreign_shipment_id:out_of_range"});
+        expectErrors("shipment string", post(R"("x")"), {"order.foreign_shipment_id:incorrect_type"});
+        expectErrors("shipment numeric string", post(R"("2")"), {"order.foreign_shipment_id:incorrect_type"});
+        expectErrors("shipment 1.5", post("1.5"), {"order.foreign_shipment_id:incorrect_type"});
+        expectErrors("shipment bool", post("true"), {"order.foreign_shipment_id:incorrect_type"});
+        expectErrors("shipment object", post("{}"), {"order.foreign_shipment_id:incorrect_type"});
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), count(svc, svc.admin()));
+        expectSuccess("shipment 1", 201, post("1"));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), count(svc, c));
+    }
+
+    /// The shipment, like the order, is the delivery's identity: PUT cannot change it.
+    void updateCannotChangeTheShipment()
+    {
+        DeliveryService svc;
+        const std::string c = svc.client();
+        const std::string tn = created(svc, c, shipmentDraft(4, 2));
+        const std::string path = "/deliveries/" + tn;
+        const std::string before = text(fetch(svc, c, tn));
+        expectErrors("order.foreign_shipment_id", svc.http().put(path, R"({"order":{"foreign_shipment_id":3}})", c),
+                     {"order.foreign_shipment_id:unknown", "order.products:required"});
+        expectErrors("order.foreign_shipment_id with products",
+                     svc.http().put(path, R"({"order":{"foreign_shipment_id":3,"products":[{"sku":1,"name":"X","qty":1}]}})", c),
+                     {"order.foreign_shipment_id:unknown"});
+        CPPUNIT_ASSERT_EQUAL(before, text(fetch(svc, c, tn)));
+        // An edit keeps it.
+        HttpReply edited = svc.http().put(path, R"({"order":{"products":[{"sku":1,"name":"X","qty":1}]}})", c);
+        expectSuccess("PUT order.products", 200, edited);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), num(dataOf(edited)->getObject("order"), "foreign_shipment_id"));
+    }
+
+    /// The webhook events of a shipment's delivery name the shipment; those of a delivery made
+    /// without one have no such member (the body they always had).
+    void webhookEventsCarryTheShipment()
+    {
+        WebhookReceiver receiver;
+        DeliveryService svc(Db::SQLite, {{"plugins.load", "accounts, delivery, scheduler"},
+                                         {"scheduler.pollMillis", "50"},
+                                         {"delivery.tick.interval", "3600"},
+                                         {"delivery.webhooks.allowPrivateNetworks", "true"}});
+        const std::string c = svc.client();
+        expectSuccess("POST /webhooks", 201, postWebhook(svc, c, webhookBody(receiver.url())));
+        const std::string shipped = created(svc, c, shipmentDraft(5, 3));
+        const std::string whole = created(svc, c, draft(6));
+
+        // The creation event of each, by tracking number.
+        std::map<std::string, Obj> creations;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (creations.size() < 2 && std::chrono::steady_clock::now() < deadline) {
+            for (const auto& body : receiver.bodies()) {
+                Poco::JSON::Parser parser;
+                Obj data = parser.parse(body).extract<Obj>()->getObject("data");
+                if (num(data, "sequence") == 1)
+                    creations[str(data, "tracking_number")] = data;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+        CPPUNIT_ASSERT_MESSAGE(joined(receiver.bodies()), creations.count(shipped) == 1 && creations.count(whole) == 1);
+        const Obj& s = creations[shipped];
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(text(s), std::int64_t(5), num(s, "foreign_order_id"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(text(s), std::int64_t(3), num(s, "foreign_shipment_id"));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(text(s), std::string("READY_FOR_PICK_UP"), str(s, "status"));
+        const Obj& w = creations[whole];
+        CPPUNIT_ASSERT_EQUAL(joined({"foreign_order_id", "previous_status", "sequence", "status", "tracking_number"}), joined(keysOf(w)));
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(text(w), std::int64_t(6), num(w, "foreign_order_id"));
     }
 
     // ---- reading ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-// The delivery repository on both dialects: idempotent creation (also under concurrency), edits and
-// cancellation before pick-up, the batched tick and its resumption after an interruption, and the
-// outbox fan-out of status changes to webhook subscriptions.
+// The delivery repository on both dialects: idempotent creation (also under concurrency, and per
+// shipment of an order), edits and cancellation before pick-up, the batched tick and its resumption
+// after an interruption, the outbox fan-out of status changes to webhook subscriptions, and V002 on
+// a database that has V001's deliveries.
 #include "SqlOutbox.h"
 #include "TestDatabase.h"
 #include "domain/Events.h"
@@ -8,6 +9,8 @@
 #include "domain/StatusTicker.h"
 #include "domain/TrackingNumber.h"
 #include "repository/SqlDeliveryStore.h"
+
+#include <Poco/JSON/Parser.h>
 
 #include <cppunit/extensions/HelperMacros.h>
 
@@ -47,6 +50,26 @@ public:
         r.destinationName = "Ada";
         r.destinationAddress = "2 Home Lane";
         return r;
+    }
+
+    static DeliveryRequest shipment(std::int64_t foreignOrderId, std::int64_t foreignShipmentId)
+    {
+        DeliveryRequest r = request(foreignOrderId);
+        r.foreignShipmentId = foreignShipmentId;
+        return r;
+    }
+
+    /// The integer `key` of the `data` of the event body of a delivery's `sequence`-th status
+    /// change, nullopt when `data` has no such member.
+    std::optional<std::int64_t> eventMember(std::int64_t deliveryId, int sequence, const std::string& key)
+    {
+        auto change = _store->statusChange(deliveryId, sequence);
+        CPPUNIT_ASSERT(change);
+        Poco::JSON::Parser parser;
+        Poco::JSON::Object::Ptr data = parser.parse(eventBody(*change)).extract<Poco::JSON::Object::Ptr>()->getObject("data");
+        if (!data->has(key))
+            return std::nullopt;
+        return data->getValue<std::int64_t>(key);
     }
 
     Delivery create(std::int64_t client, std::int64_t foreignOrderId)
@@ -106,6 +129,90 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->listDeliveries(byOrder).total);
     }
 
+    /// A shipment of an order is a delivery of its own; the same shipment again, or the order again
+    /// without a shipment, is the delivery it has already. The shipment reaches the event bodies.
+    void createIsIdempotentPerClientOrderAndShipment()
+    {
+        Delivery whole = create(1, 500);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), whole.content.foreignShipmentId);
+        CreateResult first = _store->createDelivery(1, shipment(500, 1), newTrackingNumber);
+        CreateResult second = _store->createDelivery(1, shipment(500, 2), newTrackingNumber);
+        CPPUNIT_ASSERT(first.created && second.created);
+        CPPUNIT_ASSERT(first.delivery.trackingNumber != whole.trackingNumber);
+        CPPUNIT_ASSERT(second.delivery.trackingNumber != first.delivery.trackingNumber);
+
+        CreateResult firstAgain = _store->createDelivery(1, shipment(500, 1), newTrackingNumber);
+        CPPUNIT_ASSERT(!firstAgain.created);
+        CPPUNIT_ASSERT_EQUAL(first.delivery.trackingNumber, firstAgain.delivery.trackingNumber);
+        CPPUNIT_ASSERT(firstAgain.delivery.content == shipment(500, 1));
+        CreateResult wholeAgain = _store->createDelivery(1, request(500), newTrackingNumber);
+        CPPUNIT_ASSERT(!wholeAgain.created);
+        CPPUNIT_ASSERT_EQUAL(whole.trackingNumber, wholeAgain.delivery.trackingNumber);
+        CPPUNIT_ASSERT(_store->createDelivery(2, shipment(500, 1), newTrackingNumber).created); // another client's
+
+        auto found = _store->findDelivery(second.delivery.trackingNumber);
+        CPPUNIT_ASSERT(found);
+        CPPUNIT_ASSERT(found->content == shipment(500, 2));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _store->findDelivery(whole.trackingNumber)->content.foreignShipmentId);
+        DeliveryQuery ofOrder;
+        ofOrder.clientId = 1;
+        ofOrder.foreignOrderId = 500;
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(3), _store->listDeliveries(ofOrder).total);
+        ofOrder.foreignShipmentId = 2;
+        Slice<Delivery> ofShipment = _store->listDeliveries(ofOrder);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), ofShipment.total);
+        CPPUNIT_ASSERT_EQUAL(second.delivery.trackingNumber, ofShipment.items.at(0).trackingNumber);
+        DeliveryQuery anyClient;
+        anyClient.foreignShipmentId = 1;
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), _store->listDeliveries(anyClient).total);
+
+        // Creation, cancellation and tick changes all carry it; a delivery without one sends none.
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), _store->statusChange(second.delivery.id, 1)->foreignShipmentId);
+        const std::string shipmentKey = "foreign_shipment_id";
+        CPPUNIT_ASSERT(eventMember(second.delivery.id, 1, shipmentKey) == std::int64_t(2));
+        CPPUNIT_ASSERT(eventMember(second.delivery.id, 1, "foreign_order_id") == std::int64_t(500));
+        CPPUNIT_ASSERT(!eventMember(whole.id, 1, shipmentKey));
+        CPPUNIT_ASSERT(eventMember(whole.id, 1, "foreign_order_id") == std::int64_t(500));
+        CPPUNIT_ASSERT(_store->cancelDelivery(first.delivery.id) == ChangeOutcome::Done);
+        CPPUNIT_ASSERT(eventMember(first.delivery.id, 2, shipmentKey) == std::int64_t(1));
+        ticker(1.0, 10).tick();
+        CPPUNIT_ASSERT(eventMember(second.delivery.id, 2, shipmentKey) == std::int64_t(2));
+        CPPUNIT_ASSERT(!eventMember(whole.id, 2, shipmentKey));
+    }
+
+    /// V002 on a database with V001's deliveries: they keep their rows, read with no shipment and
+    /// are still the one delivery of their order without a shipment; a shipment of it is new.
+    void shipmentMigrationKeepsExistingDeliveries()
+    {
+        test::TestDatabase old(D);
+        (*old).migrate("mercato", mercatoHostMigrations());
+        sdk::MigrationSet v001;
+        for (const auto& m : deliveryMigrations())
+            if (m.version == 1)
+                v001.push_back(m);
+        (*old).migrate("delivery", v001);
+        {
+            Poco::Data::Session session = (*old).session();
+            session << "INSERT INTO deliveries (tracking_number, client_id, foreign_order_id, products, origin_address, "
+                       "destination_name, destination_address, status, sequence, last_tick, created_at, updated_at) VALUES "
+                       R"(('AAAAAAAAAAAA', 1, 500, '[{"sku":10,"name":"Dune","qty":1},{"sku":11,"name":"Emma","qty":1}]', )"
+                       "'1 Dock Road', 'Ada', '2 Home Lane', 'READY_FOR_PICK_UP', 1, 0, '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+                Poco::Data::Keywords::now;
+        }
+        (*old).migrate("delivery", deliveryMigrations());
+
+        SqlDeliveryStore store(*old, std::make_shared<host::SqlOutbox>(*old));
+        auto kept = store.findDelivery("AAAAAAAAAAAA");
+        CPPUNIT_ASSERT(kept);
+        CPPUNIT_ASSERT(kept->content == request(500));
+        CreateResult again = store.createDelivery(1, request(500), newTrackingNumber);
+        CPPUNIT_ASSERT(!again.created);
+        CPPUNIT_ASSERT_EQUAL(std::string("AAAAAAAAAAAA"), again.delivery.trackingNumber);
+        CreateResult shipped = store.createDelivery(1, shipment(500, 1), newTrackingNumber);
+        CPPUNIT_ASSERT(shipped.created);
+        CPPUNIT_ASSERT(!store.createDelivery(1, shipment(500, 1), newTrackingNumber).created);
+    }
+
     /// The largest content the API accepts reads back unchanged (products is a LONGTEXT column:
     /// POCO sizes its fetch buffer by the declared length, which LONGTEXT leaves to the value).
     void largestContentRoundTrips()
@@ -153,6 +260,29 @@ public:
         DeliveryQuery q;
         q.clientId = 3;
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1), _store->listDeliveries(q).total);
+    }
+
+    /// Concurrent requests for two shipments of one order: one delivery per shipment.
+    void concurrentCreatesMakeOneDeliveryPerShipment()
+    {
+        std::atomic<int> created{0}, existing{0}, failed{0};
+        std::vector<std::thread> threads;
+        for (int i = 0; i < 16; ++i)
+            threads.emplace_back([&, i] {
+                try {
+                    (_store->createDelivery(3, shipment(77, 1 + i % 2), newTrackingNumber).created ? created : existing)++;
+                } catch (const std::exception&) {
+                    failed++;
+                }
+            });
+        for (auto& t : threads)
+            t.join();
+        CPPUNIT_ASSERT_EQUAL(0, failed.load());
+        CPPUNIT_ASSERT_EQUAL(2, created.load());
+        CPPUNIT_ASSERT_EQUAL(14, existing.load());
+        DeliveryQuery q;
+        q.clientId = 3;
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), _store->listDeliveries(q).total);
     }
 
     void editAndCancelOnlyBeforePickUp()
@@ -297,17 +427,20 @@ private:
     std::unique_ptr<SqlDeliveryStore> _store;
 };
 
-#define DELIVERY_STORE_TESTS(Suite)                          \
-    CPPUNIT_TEST_SUITE(Suite);                               \
-    CPPUNIT_TEST(createIsIdempotentPerClientAndOrder);       \
-    CPPUNIT_TEST(largestContentRoundTrips);                  \
-    CPPUNIT_TEST(trackingNumberCollisionDrawsAnother);       \
-    CPPUNIT_TEST(concurrentCreatesMakeOneDelivery);          \
-    CPPUNIT_TEST(editAndCancelOnlyBeforePickUp);             \
-    CPPUNIT_TEST(tickMovesEveryActiveDeliveryOneStep);       \
-    CPPUNIT_TEST(notDeliveredGoesBackOnTheRoad);             \
-    CPPUNIT_TEST(interruptedTickResumesWithoutDoubleMoves);  \
-    CPPUNIT_TEST(statusChangesFanOutToSubscriptions);        \
+#define DELIVERY_STORE_TESTS(Suite)                            \
+    CPPUNIT_TEST_SUITE(Suite);                                 \
+    CPPUNIT_TEST(createIsIdempotentPerClientAndOrder);         \
+    CPPUNIT_TEST(createIsIdempotentPerClientOrderAndShipment); \
+    CPPUNIT_TEST(shipmentMigrationKeepsExistingDeliveries);    \
+    CPPUNIT_TEST(largestContentRoundTrips);                    \
+    CPPUNIT_TEST(trackingNumberCollisionDrawsAnother);         \
+    CPPUNIT_TEST(concurrentCreatesMakeOneDelivery);            \
+    CPPUNIT_TEST(concurrentCreatesMakeOneDeliveryPerShipment); \
+    CPPUNIT_TEST(editAndCancelOnlyBeforePickUp);               \
+    CPPUNIT_TEST(tickMovesEveryActiveDeliveryOneStep);         \
+    CPPUNIT_TEST(notDeliveredGoesBackOnTheRoad);               \
+    CPPUNIT_TEST(interruptedTickResumesWithoutDoubleMoves);    \
+    CPPUNIT_TEST(statusChangesFanOutToSubscriptions);          \
     CPPUNIT_TEST_SUITE_END()
 
 class SqlDeliveryStoreSqliteTest : public SqlDeliveryStoreTest<sdk::Dialect::SQLite> {
