@@ -77,7 +77,7 @@ public:
         retry.delays = sdk::RetryPolicy::parseDelays(config.getString("delivery.retrySchedule"));
         retry.repeatEvery = config.getInt("delivery.retryEvery");
         retry.giveUpAfter = config.getInt("delivery.giveUpAfter");
-        _relay = std::make_unique<DispatchRelay>(*_orderStore, *_delivery, retry, delivery.timeout);
+        _relay = std::make_unique<DispatchRelay>(*_orders, *_delivery, retry, delivery.timeout);
         const std::string receiver = config.getString("delivery.receiverUrl");
         if (!receiver.empty() && webhook.secret.empty())
             throw std::invalid_argument("ecommerce.delivery.receiverUrl needs ecommerce.delivery.webhookSecret (the shared secret)");

@@ -58,14 +58,38 @@ struct DeliveryInfo {
     std::string status;
 };
 
+/// The part of an order one store fulfils: the order's lines of that store, with its own status
+/// (the order status machine) and its own delivery (API.md §2 "Shipments").
+struct Shipment {
+    std::int64_t id = 0;
+    std::int64_t orderId = 0;
+    std::int64_t storeId = 0;
+    OrderStatus status = OrderStatus::Created;
+    std::optional<DeliveryInfo> delivery;
+    std::int64_t deliverySequence = 0; ///< of the last delivery event applied; 0: none yet
+    std::string createdAt;
+    std::string updatedAt;
+};
+
+/// One shipment moving from `from` to `to`.
+struct ShipmentMove {
+    std::int64_t shipmentId = 0;
+    OrderStatus from = OrderStatus::Created;
+    OrderStatus to = OrderStatus::Created;
+};
+
 struct Order {
     std::int64_t id = 0;
+    /// Derived: the least advanced status of the live shipments (Shipments.h), as stored.
     OrderStatus status = OrderStatus::Created;
     std::int64_t userId = 0;
     std::string buyerName;
     std::string deliveryAddress;
     std::vector<OrderLine> lines;
+    std::vector<Shipment> shipments; ///< in id order: one per store of the lines
+    /// Derived: the only shipment's delivery; none when the order has several (Shipments.h).
     std::optional<DeliveryInfo> delivery;
+    std::int64_t version = 0; ///< counts the order's changes: a change is written only at the version read
     std::string createdAt;
     std::string updatedAt;
 };

@@ -84,13 +84,29 @@ Refusal storeDeleted(std::int64_t orderId, std::int64_t storeId, std::int64_t pr
                                "product " + std::to_string(productId) + " is of deleted store " + std::to_string(storeId)}});
 }
 
-void keepLinesOf(Order& order, const std::vector<std::int64_t>& stores)
+/// `order` as a seller of `stores` sees it: only their lines and shipments.
+void keepStores(Order& order, const std::vector<std::int64_t>& stores)
 {
+    const auto sells = [&](std::int64_t storeId) { return std::find(stores.begin(), stores.end(), storeId) != stores.end(); };
     auto& lines = order.lines;
-    lines.erase(std::remove_if(lines.begin(), lines.end(),
-                               [&](const OrderLine& l) { return std::find(stores.begin(), stores.end(), l.storeId) == stores.end(); }),
-                lines.end());
+    lines.erase(std::remove_if(lines.begin(), lines.end(), [&](const OrderLine& l) { return !sells(l.storeId); }), lines.end());
+    auto& shipments = order.shipments;
+    shipments.erase(std::remove_if(shipments.begin(), shipments.end(), [&](const Shipment& s) { return !sells(s.storeId); }),
+                    shipments.end());
 }
+
+/// The order with what is derived from its shipments filled in.
+Order& derive(Order& order)
+{
+    order.delivery = orderDelivery(order.shipments);
+    return order;
+}
+
+Refusal concurrentChange() { return Refusal::conflict("The order is being changed concurrently; try again"); }
+
+/// Rounds of read, decide, conditional write: each further round means another change of the same
+/// order was written first.
+constexpr int kRounds = 3;
 
 } // namespace
 
@@ -117,28 +133,30 @@ Order Orders::createOrder(const sdk::Principal& caller, std::optional<std::strin
     auto result = _orders.createOrder(order, resolved.lines);
     if (auto* shortfall = std::get_if<StockShortfall>(&result))
         throw lineRefusal(field(shortfall->index), {shortfall->index, LineFailure::Reason::InsufficientStock}, "; nothing was bought");
-    return std::get<Order>(result);
+    return derive(std::get<Order>(result));
 }
 
-Order Orders::visibleOrder(const sdk::Principal& caller, std::int64_t id)
+Orders::Seen Orders::see(const sdk::Principal& caller, std::int64_t id)
 {
     auto o = _orders.findOrder(id);
     const auto notFound = [id] { return Refusal::notFound("Order " + std::to_string(id) + " not found"); };
     if (!o)
         throw notFound();
+    derive(*o);
+    Seen seen{*o, *o};
     switch (actorOf(caller.role)) {
     case Actor::Admin:
     case Actor::DeliveryService:
-        return *o;
+        return seen;
     case Actor::Buyer:
         if (o->userId != caller.id)
             throw notFound();
-        return *o;
+        return seen;
     case Actor::Seller:
-        keepLinesOf(*o, _catalog.storesOfMember(caller.id));
-        if (o->lines.empty())
+        keepStores(seen.view, _catalog.storesOfMember(caller.id));
+        if (seen.view.lines.empty())
             throw notFound();
-        return *o;
+        return seen;
     case Actor::Other:
         break;
     }
@@ -172,126 +190,209 @@ Slice<Order> Orders::orders(const sdk::Principal& caller, std::optional<OrderSta
         return {};
     }
     Slice<Order> slice = _orders.listOrders(query);
-    if (actor == Actor::Seller) {
-        const auto stores = _catalog.storesOfMember(caller.id);
-        for (auto& o : slice.items)
-            keepLinesOf(o, stores);
+    const auto stores = actor == Actor::Seller ? _catalog.storesOfMember(caller.id) : std::vector<std::int64_t>{};
+    for (auto& o : slice.items) {
+        derive(o);
+        if (actor == Actor::Seller)
+            keepStores(o, stores);
     }
     return slice;
 }
 
 OrderLine Orders::addLine(const sdk::Principal& caller, std::int64_t orderId, const LineRequest& line)
 {
-    Order o = visibleOrder(caller, orderId);
-    if (o.userId != caller.id)
-        throw Refusal::forbidden("Only the order's buyer may add products to it");
     const auto notCreated = [] { return Refusal::conflict("Products can only be added while the order is CREATED"); };
-    if (o.status != OrderStatus::Created)
-        throw notCreated();
-    ResolvedLines resolved = resolveLines(_catalog, {line});
-    if (resolved.unsellable)
-        throw lineRefusal("", *resolved.unsellable, "");
-    auto result = _orders.addLine(orderId, resolved.lines.front());
-    if (!result)
-        throw notCreated();
-    if (std::holds_alternative<StockShortfall>(*result))
-        throw lineRefusal("", {0, LineFailure::Reason::InsufficientStock}, "");
-    return std::get<OrderLine>(*result);
+    for (int round = 0; round < kRounds; ++round) {
+        const Seen seen = see(caller, orderId);
+        if (seen.full.userId != caller.id)
+            throw Refusal::forbidden("Only the order's buyer may add products to it");
+        if (seen.full.status != OrderStatus::Created)
+            throw notCreated();
+        ResolvedLines resolved = resolveLines(_catalog, {line});
+        if (resolved.unsellable)
+            throw lineRefusal("", *resolved.unsellable, "");
+        // The line joins its store's shipment, which must not have moved on; or starts one.
+        const Shipment* shipment = shipmentOfStore(seen.full, resolved.lines.front().storeId);
+        if (shipment && shipment->status != OrderStatus::Created)
+            throw Refusal::conflict("Products can only be added while the order is CREATED; the shipment of store "
+                                    + std::to_string(shipment->storeId) + " is " + toString(shipment->status));
+        auto result = _orders.addLine(orderId, seen.full.version, resolved.lines.front(), shipment == nullptr);
+        if (std::holds_alternative<StockShortfall>(result))
+            throw lineRefusal("", {0, LineFailure::Reason::InsufficientStock}, "");
+        if (auto* added = std::get_if<OrderLine>(&result))
+            return *added;
+    }
+    throw concurrentChange();
 }
 
 void Orders::removeLine(const sdk::Principal& caller, std::int64_t orderId, std::int64_t lineId)
 {
-    Order o = visibleOrder(caller, orderId);
-    if (o.userId != caller.id)
-        throw Refusal::forbidden("Only the order's buyer may remove products from it");
-    switch (_orders.removeLine(orderId, lineId)) {
-    case OrderStore::RemoveResult::Removed:
-        return;
-    case OrderStore::RemoveResult::NoSuchLine:
-        throw Refusal::notFound("Line " + std::to_string(lineId) + " of order " + std::to_string(orderId) + " not found");
-    case OrderStore::RemoveResult::NotCreated:
-        break;
+    for (int round = 0; round < kRounds; ++round) {
+        const Seen seen = see(caller, orderId);
+        const Order& full = seen.full;
+        if (full.userId != caller.id)
+            throw Refusal::forbidden("Only the order's buyer may remove products from it");
+        auto line = std::find_if(full.lines.begin(), full.lines.end(), [&](const OrderLine& l) { return l.id == lineId; });
+        if (line == full.lines.end())
+            throw Refusal::notFound("Line " + std::to_string(lineId) + " of order " + std::to_string(orderId) + " not found");
+        const Shipment* shipment = shipmentOfStore(full, line->storeId);
+        if (!shipment || shipment->status != OrderStatus::Created)
+            throw Refusal::conflict("Products can only be removed while the order is CREATED");
+        OrderChange change;
+        change.orderId = orderId;
+        change.expectedVersion = full.version;
+        change.removeLine = lineId;
+        change.restock = {*line};
+        std::vector<Shipment> after = full.shipments;
+        if (linesOf(full, *shipment).size() == 1) { // its last line: the store has nothing left to ship
+            change.removeShipment = shipment->id;
+            after.erase(std::remove_if(after.begin(), after.end(), [&](const Shipment& s) { return s.id == shipment->id; }), after.end());
+        }
+        change.status = derivedStatus(after, OrderStatus::Created);
+        if (_orders.apply(change))
+            return;
     }
-    throw Refusal::conflict("Products can only be removed while the order is CREATED");
+    throw concurrentChange();
 }
 
-TransitionWrites Orders::writesOf(std::int64_t orderId, OrderStatus target)
+OrderChange Orders::changeFor(const Order& full, const std::vector<ShipmentMove>& moves, OrderStatus target)
 {
-    TransitionWrites writes;
-    writes.restoreStock = restoresStock(target);
-    writes.requireLiveStores = target == OrderStatus::Confirmed || target == OrderStatus::Dispatched;
-    if (target != OrderStatus::Dispatched)
-        return writes;
-    // The whole order (a seller's view hides other stores' lines), and the live stores of its lines
-    // in line order; the transition checks them again on locked rows.
-    auto full = _orders.findOrder(orderId);
-    if (!full || full->lines.empty())
-        throw std::logic_error("dispatching order " + std::to_string(orderId) + " without lines");
-    std::optional<Store> origin;
-    for (const auto& line : full->lines) {
-        auto store = _catalog.findStore(line.storeId);
-        if (!store)
-            throw storeDeleted(orderId, line.storeId, line.productId, target);
-        if (!origin)
-            origin = std::move(store); // orders spanning stores ship from the first line's store
+    OrderChange change;
+    change.orderId = full.id;
+    change.expectedVersion = full.version;
+    change.moves = moves;
+    std::vector<Shipment> after = full.shipments;
+    for (const auto& move : moves) {
+        auto shipment = std::find_if(after.begin(), after.end(), [&](const Shipment& s) { return s.id == move.shipmentId; });
+        shipment->status = move.to;
+        if (restoresStock(move.to)) {
+            const auto lines = linesOf(full, *shipment);
+            change.restock.insert(change.restock.end(), lines.begin(), lines.end());
+        }
+        if (move.to == OrderStatus::Confirmed || move.to == OrderStatus::Dispatched)
+            change.liveStores.push_back(shipment->storeId);
+        if (move.to == OrderStatus::Dispatched) {
+            auto origin = _catalog.findStore(shipment->storeId);
+            if (!origin)
+                throw storeDeleted(full.id, shipment->storeId, linesOf(full, *shipment).at(0).productId, target);
+            change.messages.push_back(dispatchMessage(full, *shipment, *origin));
+        }
     }
-    writes.message = dispatchMessage(*full, *origin);
-    return writes;
+    change.status = derivedStatus(after, target); // an order without lines takes the target itself
+    return change;
+}
+
+bool Orders::accept(const MovePlan& plan, const Order& full, OrderStatus target)
+{
+    switch (plan.verdict) {
+    case TransitionVerdict::Allowed:
+        return true;
+    case TransitionVerdict::NoOp:
+        return false;
+    case TransitionVerdict::Forbidden:
+        throw Refusal::forbidden(std::string("Your role may not move this order to ") + toString(target));
+    case TransitionVerdict::Conflict:
+        break;
+    }
+    if (target == OrderStatus::Confirmed && plan.judgedFrom == OrderStatus::Created && full.lines.empty())
+        throw Refusal::conflict("An empty order cannot be confirmed");
+    throw Refusal::conflict(std::string("An order in ") + toString(plan.judgedFrom) + " cannot move to " + toString(target));
+}
+
+bool Orders::applyMoves(const Order& full, const MovePlan& plan, OrderStatus target)
+{
+    const OrderStore::Applied applied = _orders.apply(changeFor(full, plan.moves, target));
+    if (applied.kind == OrderStore::Applied::Kind::StoreDeleted) {
+        const Shipment* shipment = shipmentOfStore(full, applied.storeId);
+        throw storeDeleted(full.id, applied.storeId, shipment ? linesOf(full, *shipment).at(0).productId : 0, target);
+    }
+    return bool(applied);
 }
 
 Order Orders::changeStatus(const sdk::Principal& caller, std::int64_t orderId, OrderStatus target)
 {
-    // A concurrent change can move the order between the read and the conditional update: judge
-    // again against the new status (a few times at most; each round means someone else won).
-    for (int round = 0; round < 3; ++round) {
-        Order o = visibleOrder(caller, orderId);
-        switch (judgeTransition(actorOf(caller.role), o.status, target, o.lines.empty())) {
-        case TransitionVerdict::NoOp:
-            return o;
-        case TransitionVerdict::Forbidden:
-            throw Refusal::forbidden(std::string("Your role may not move this order to ") + toString(target));
-        case TransitionVerdict::Conflict:
-            if (target == OrderStatus::Confirmed && o.status == OrderStatus::Created && o.lines.empty())
-                throw Refusal::conflict("An empty order cannot be confirmed");
-            throw Refusal::conflict(std::string("An order in ") + toString(o.status) + " cannot move to " + toString(target));
-        case TransitionVerdict::Allowed:
-            break;
-        }
-        const OrderStore::TransitionOutcome moved = _orders.transition(orderId, o.status, target, writesOf(orderId, target));
-        if (moved)
+    for (int round = 0; round < kRounds; ++round) {
+        const Seen seen = see(caller, orderId);
+        const MovePlan plan = planOrderMove(actorOf(caller.role), seen.view, target);
+        if (!accept(plan, seen.full, target))
+            return seen.view;
+        if (applyMoves(seen.full, plan, target))
             return visibleOrder(caller, orderId);
-        if (moved.kind == OrderStore::TransitionOutcome::Kind::StoreDeleted)
-            throw storeDeleted(orderId, moved.storeId, moved.productId, target);
     }
-    throw Refusal::conflict("The order is being changed concurrently; try again");
+    throw concurrentChange();
 }
 
-WebhookOutcome Orders::receiveDeliveryEvent(const std::string& webhookId, const std::string& eventType,
-                                            std::optional<std::int64_t> orderId, const DeliveryInfo& delivery, std::int64_t sequence)
+Order Orders::changeShipmentStatus(const sdk::Principal& caller, std::int64_t orderId, std::int64_t shipmentId, OrderStatus target)
 {
-    // Judged on a read of the order; the update is written only while the order is still as read,
-    // else judged again (each round means another event of the same order won).
-    for (int round = 0; round < 3; ++round) {
-        DeliveryReceipt receipt{webhookId, eventType, orderId, "ignored"};
-        std::optional<DeliveryUpdate> update;
+    for (int round = 0; round < kRounds; ++round) {
+        const Seen seen = see(caller, orderId);
+        auto shipment = std::find_if(seen.full.shipments.begin(), seen.full.shipments.end(),
+                                     [&](const Shipment& s) { return s.id == shipmentId; });
+        if (shipment == seen.full.shipments.end())
+            throw Refusal::notFound("Shipment " + std::to_string(shipmentId) + " of order " + std::to_string(orderId) + " not found");
+        const bool callerSells = shipmentOfStore(seen.view, shipment->storeId) != nullptr;
+        const MovePlan plan = planShipmentMove(actorOf(caller.role), *shipment, target, callerSells);
+        if (plan.verdict == TransitionVerdict::Forbidden && !callerSells)
+            throw Refusal::forbidden("Only a seller of store " + std::to_string(shipment->storeId) + " or an admin may move its shipment");
+        if (plan.verdict == TransitionVerdict::Forbidden && actorOf(caller.role) == Actor::Buyer && target == OrderStatus::Cancelled)
+            throw Refusal::forbidden("Only an admin may cancel one shipment; cancel the whole order instead");
+        if (!accept(plan, seen.full, target))
+            return seen.view;
+        if (applyMoves(seen.full, plan, target))
+            return visibleOrder(caller, orderId);
+    }
+    throw concurrentChange();
+}
+
+const Shipment* Orders::shipmentOfDelivery(const Order& order, std::optional<std::int64_t> shipmentId, const std::string& trackingNumber)
+{
+    const auto& all = order.shipments;
+    if (shipmentId) {
+        auto it = std::find_if(all.begin(), all.end(), [&](const Shipment& s) { return s.id == *shipmentId; });
+        return it == all.end() ? nullptr : &*it;
+    }
+    auto it = std::find_if(all.begin(), all.end(),
+                           [&](const Shipment& s) { return s.delivery && s.delivery->trackingNumber == trackingNumber; });
+    if (it != all.end())
+        return &*it;
+    return all.empty() ? nullptr : &all.front();
+}
+
+WebhookOutcome Orders::receiveDeliveryEvent(const std::string& webhookId, const std::string& eventType, std::optional<std::int64_t> orderId,
+                                            std::optional<std::int64_t> shipmentId, const DeliveryInfo& delivery, std::int64_t sequence)
+{
+    // Judged on a read of the order; the change is written only while the order is still as read,
+    // else judged again.
+    for (int round = 0; round < kRounds; ++round) {
+        DeliveryReceipt receipt{webhookId, eventType, orderId, shipmentId, "ignored"};
+        std::optional<OrderChange> change;
         WebhookOutcome outcome = WebhookOutcome::Ignored;
         if (eventType == kStatusChanged) {
-            const auto state = orderId ? _orders.deliveryState(*orderId) : std::nullopt;
-            if (!state) {
+            const auto order = orderId ? _orders.findOrder(*orderId) : std::nullopt;
+            const Shipment* shipment = order ? shipmentOfDelivery(*order, shipmentId, delivery.trackingNumber) : nullptr;
+            if (!shipment) {
                 outcome = WebhookOutcome::UnknownOrder;
                 receipt.outcome = "unknown_order";
-            } else if (!hasBeenDispatched(state->status)) {
-                // Deliveries exist only for dispatched orders: an event about any other order is
+            } else if (!hasBeenDispatched(shipment->status)) {
+                // Deliveries exist only for dispatched shipments: an event about any other is
                 // recorded, never applied.
+                receipt.shipmentId = shipment->id;
                 receipt.outcome = "not_dispatched";
             } else {
+                receipt.shipmentId = shipment->id;
                 outcome = WebhookOutcome::Applied;
-                receipt.outcome = sequence > state->lastSequence ? "applied" : "stale";
-                if (sequence > state->lastSequence)
-                    update = DeliveryUpdate{*state, delivery, sequence, statusAfterDelivery(state->status, delivery.status)};
+                receipt.outcome = sequence > shipment->deliverySequence ? "applied" : "stale";
+                if (sequence > shipment->deliverySequence) {
+                    const OrderStatus next = statusAfterDelivery(shipment->status, delivery.status);
+                    std::vector<ShipmentMove> moves;
+                    if (next != shipment->status)
+                        moves.push_back({shipment->id, shipment->status, next});
+                    change = changeFor(*order, moves, next);
+                    change->delivery = DeliveryUpdate{shipment->id, delivery, sequence};
+                }
             }
         }
-        switch (_orders.recordDeliveryEvent(receipt, update)) {
+        switch (_orders.recordDeliveryEvent(receipt, change)) {
         case OrderStore::ReceiptResult::Recorded:
             return outcome;
         case OrderStore::ReceiptResult::Duplicate:
@@ -300,10 +401,17 @@ WebhookOutcome Orders::receiveDeliveryEvent(const std::string& webhookId, const 
             break;
         }
     }
-    throw Refusal::conflict("The order is being changed concurrently; try again");
+    throw concurrentChange();
 }
 
-OutgoingMessage Orders::dispatchMessage(const Order& order, const Store& origin)
+bool Orders::recordDelivery(std::int64_t orderId, std::optional<std::int64_t> shipmentId, const DeliveryInfo& delivery)
+{
+    const auto order = _orders.findOrder(orderId);
+    const Shipment* shipment = order ? shipmentOfDelivery(*order, shipmentId, delivery.trackingNumber) : nullptr;
+    return shipment && _orders.recordDelivery(orderId, shipment->id, delivery);
+}
+
+OutgoingMessage Orders::dispatchMessage(const Order& order, const Shipment& shipment, const Store& origin)
 {
     // Without an origin the delivery service can never create the delivery and the outbox would
     // retry forever: refuse, which changes nothing.
@@ -312,6 +420,7 @@ OutgoingMessage Orders::dispatchMessage(const Order& order, const Store& origin)
                                 {{"status", "no_warehouse", "store " + std::to_string(origin.id) + " has no warehouse address"}});
     sdk::JsonObject message = sdk::makeObject();
     message->set("foreign_order_id", order.id);
+    message->set("shipment_id", shipment.id);
     sdk::JsonObject from = sdk::makeObject();
     from->set("address", origin.warehouseAddress);
     message->set("origin", from);
@@ -320,7 +429,7 @@ OutgoingMessage Orders::dispatchMessage(const Order& order, const Store& origin)
     to->set("address", order.deliveryAddress);
     message->set("destination", to);
     sdk::JsonArray products = sdk::makeArray();
-    for (const auto& line : order.lines) {
+    for (const auto& line : linesOf(order, shipment)) {
         sdk::JsonObject p = sdk::makeObject();
         p->set("sku", line.productId);
         p->set("name", line.name);

@@ -3,6 +3,7 @@
 #include "domain/Model.h"
 #include "domain/OrderRules.h"
 #include "domain/OrderStore.h"
+#include "domain/Shipments.h"
 
 #include "mercato/sdk/Principal.h"
 
@@ -40,26 +41,49 @@ public:
     Slice<Order> orders(const sdk::Principal& caller, std::optional<OrderStatus> status, std::int64_t limit, std::int64_t offset);
     OrderLine addLine(const sdk::Principal& caller, std::int64_t orderId, const LineRequest& line);
     void removeLine(const sdk::Principal& caller, std::int64_t orderId, std::int64_t lineId);
+    /// Moves every shipment of the order the caller may move (Shipments.h planOrderMove).
     Order changeStatus(const sdk::Principal& caller, std::int64_t orderId, OrderStatus target);
+    /// Moves one shipment of the order (planShipmentMove); the order as the caller sees it after.
+    Order changeShipmentStatus(const sdk::Principal& caller, std::int64_t orderId, std::int64_t shipmentId, OrderStatus target);
 
-    /// Applies a delivery webhook (already authenticated) to the order it names: records it once per
-    /// `webhookId` and, for a newer `sequence` of a dispatched order, sets the order's delivery and
-    /// moves the order to DELIVERED when the delivery is.
-    WebhookOutcome receiveDeliveryEvent(const std::string& webhookId, const std::string& eventType,
-                                        std::optional<std::int64_t> orderId, const DeliveryInfo& delivery, std::int64_t sequence);
+    /// The shipment a delivery event or the delivery service's answer is about: `shipmentId` when
+    /// given (null when the order has no such shipment), else the one with `trackingNumber`, else
+    /// the order's first (deliveries requested before orders had shipments name none).
+    static const Shipment* shipmentOfDelivery(const Order& order, std::optional<std::int64_t> shipmentId,
+                                              const std::string& trackingNumber);
 
-    /// The outbox message of a dispatched order (topic kDispatchTopic, key the order id): what the
-    /// delivery service needs to create the delivery, from `origin`'s warehouse. Conflict when
-    /// `origin` has no warehouse address.
-    static OutgoingMessage dispatchMessage(const Order& order, const Store& origin);
+    /// Applies a delivery webhook (already authenticated) to the shipment it is about: records it
+    /// once per `webhookId` and, for a newer `sequence` of a dispatched shipment, sets the
+    /// shipment's delivery and moves it to DELIVERED when the delivery is (and the order with it,
+    /// once every live shipment is).
+    WebhookOutcome receiveDeliveryEvent(const std::string& webhookId, const std::string& eventType, std::optional<std::int64_t> orderId,
+                                        std::optional<std::int64_t> shipmentId, const DeliveryInfo& delivery, std::int64_t sequence);
+    /// Records the delivery the delivery service created for a dispatched shipment (the relay's
+    /// answer); false when the order or the shipment does not exist.
+    bool recordDelivery(std::int64_t orderId, std::optional<std::int64_t> shipmentId, const DeliveryInfo& delivery);
+
+    /// The outbox message of a dispatched shipment (topic kDispatchTopic, key the order id): what the
+    /// delivery service needs to create its delivery, from `origin`'s warehouse, with the
+    /// shipment's lines. Conflict when `origin` has no warehouse address.
+    static OutgoingMessage dispatchMessage(const Order& order, const Shipment& shipment, const Store& origin);
     static constexpr const char* kDispatchTopic = "ecommerce.order.dispatched";
     /// The webhook event type that carries a delivery's status.
     static constexpr const char* kStatusChanged = "delivery.status_changed";
 
 private:
-    Order visibleOrder(const sdk::Principal& caller, std::int64_t id);
-    /// What a status change to `target` writes; for DISPATCHED, checks the stores of the order's lines.
-    TransitionWrites writesOf(std::int64_t orderId, OrderStatus target);
+    /// An order as stored and as the caller may see it.
+    struct Seen {
+        Order full;
+        Order view; ///< a seller: only the lines and shipments of their stores
+    };
+    Seen see(const sdk::Principal& caller, std::int64_t id);
+    Order visibleOrder(const sdk::Principal& caller, std::int64_t id) { return see(caller, id).view; }
+    /// The change that makes `moves` (on `full` as read) with everything they write.
+    OrderChange changeFor(const Order& full, const std::vector<ShipmentMove>& moves, OrderStatus target);
+    /// Refuses `plan` unless it is Allowed; NoOp returns false (nothing to do).
+    bool accept(const MovePlan& plan, const Order& full, OrderStatus target);
+    /// Applies the moves of `plan`; true when written, false when the order changed meanwhile.
+    bool applyMoves(const Order& full, const MovePlan& plan, OrderStatus target);
 
     OrderStore& _orders;
     CatalogStore& _catalog;

@@ -53,6 +53,7 @@ const Schema& eventSchema()
         sdk::required("data", Schema::object({
             sdk::required("tracking_number", Schema::string().maxLength(64)),
             sdk::required("foreign_order_id", Schema::integer()),
+            sdk::optional("foreign_shipment_id", Schema::integer()),
             sdk::required("status", Schema::string().maxLength(40)),
             sdk::optional("previous_status", Schema::string().maxLength(40)),
             sdk::required("sequence", Schema::integer().min(1)),
@@ -88,9 +89,11 @@ Response receiveDeliveryEvent(Receiver& receiver, const Request& rq)
     sdk::JsonObject data = body->getObject("data");
     requireDeliveryStatuses(data);
     const std::int64_t orderId = data->getValue<std::int64_t>("foreign_order_id");
-    auto outcome = receiver.orders.receiveDeliveryEvent(
-        id, body->getValue<std::string>("type"), orderId > 0 ? std::optional<std::int64_t>(orderId) : std::nullopt,
-        {data->getValue<std::string>("tracking_number"), data->getValue<std::string>("status")}, data->getValue<std::int64_t>("sequence"));
+    const std::int64_t shipmentId = sdk::optionalInt(data, "foreign_shipment_id").value_or(0);
+    const auto positive = [](std::int64_t v) { return v > 0 ? std::optional<std::int64_t>(v) : std::nullopt; };
+    auto outcome = receiver.orders.receiveDeliveryEvent(id, body->getValue<std::string>("type"), positive(orderId), positive(shipmentId),
+                                                        {data->getValue<std::string>("tracking_number"), data->getValue<std::string>("status")},
+                                                        data->getValue<std::int64_t>("sequence"));
     sdk::JsonObject result = sdk::makeObject();
     result->set("duplicate", outcome == WebhookOutcome::Duplicate);
     result->set("applied", outcome == WebhookOutcome::Applied);

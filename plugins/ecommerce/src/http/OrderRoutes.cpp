@@ -85,6 +85,13 @@ Response changeStatus(Orders& orders, const Request& rq)
     return Response::ok(orderJson(orders.changeStatus(rq.user(), id, target)), "Order updated");
 }
 
+Response changeShipmentStatus(Orders& orders, const Request& rq)
+{
+    const std::int64_t id = rq.idParam("id"), shipmentId = rq.idParam("sid");
+    OrderStatus target = *parseOrderStatus(rq.body()->getValue<std::string>("status"));
+    return Response::ok(orderJson(orders.changeShipmentStatus(rq.user(), id, shipmentId, target)), "Shipment updated");
+}
+
 Response cancelOrder(Orders& orders, const Request& rq)
 {
     return Response::ok(orderJson(orders.changeStatus(rq.user(), rq.idParam("id"), OrderStatus::Cancelled)), "Order cancelled");
@@ -127,7 +134,10 @@ void addOrderRoutes(sdk::Router& router, Orders& orders)
                    .withSummary("An order the caller may see"));
     router.add(Route(Method::Put, "/orders/{id}", Access::authenticated(), handledBy(orders, changeStatus))
                    .withBody(statusSchema())
-                   .withSummary("Move an order to another status (see the status machine)"));
+                   .withSummary("Move every shipment of the order the caller may move to another status (see the status machine)"));
+    router.add(Route(Method::Put, "/orders/{id}/shipments/{sid}", Access::authenticated(), handledBy(orders, changeShipmentStatus))
+                   .withBody(statusSchema())
+                   .withSummary("Move one shipment to another status (a seller: their stores' shipments; cancelling one: admin)"));
     router.add(Route(Method::Delete, "/orders/{id}", Access::authenticated(), handledBy(orders, cancelOrder))
                    .withSummary("Cancel an order and restore its stock"));
     for (const std::string prefix : {"/orders", "/order"}) {

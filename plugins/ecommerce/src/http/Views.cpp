@@ -1,5 +1,7 @@
 #include "http/Views.h"
 
+#include "domain/Shipments.h"
+
 namespace mercato::ecommerce {
 
 sdk::JsonObject storeJson(const Store& s)
@@ -52,6 +54,32 @@ sdk::JsonArray linesJson(const std::vector<OrderLine>& lines)
     return arrayOf(lines, lineJson);
 }
 
+sdk::JsonObject deliveryJson(const std::optional<DeliveryInfo>& delivery)
+{
+    if (!delivery)
+        return nullptr;
+    sdk::JsonObject d = sdk::makeObject();
+    d->set("tracking_number", delivery->trackingNumber);
+    d->set("status", delivery->status);
+    return d;
+}
+
+sdk::JsonObject shipmentJson(const Order& order, const Shipment& s)
+{
+    sdk::JsonObject o = sdk::makeObject();
+    o->set("id", s.id);
+    o->set("store_id", s.storeId);
+    o->set("status", toString(s.status));
+    o->set("lines", linesJson(linesOf(order, s)));
+    if (s.delivery)
+        o->set("delivery", deliveryJson(s.delivery));
+    else
+        o->set("delivery", Poco::Dynamic::Var());
+    o->set("created_at", s.createdAt);
+    o->set("updated_at", s.updatedAt);
+    return o;
+}
+
 sdk::JsonObject orderJson(const Order& order)
 {
     sdk::JsonObject o = sdk::makeObject();
@@ -60,14 +88,14 @@ sdk::JsonObject orderJson(const Order& order)
     o->set("user_id", order.userId);
     o->set("delivery_address", order.deliveryAddress);
     o->set("products", linesJson(order.lines));
-    if (order.delivery) {
-        sdk::JsonObject d = sdk::makeObject();
-        d->set("tracking_number", order.delivery->trackingNumber);
-        d->set("status", order.delivery->status);
-        o->set("delivery", d);
-    } else {
+    if (order.delivery)
+        o->set("delivery", deliveryJson(order.delivery));
+    else
         o->set("delivery", Poco::Dynamic::Var());
-    }
+    sdk::JsonArray shipments = sdk::makeArray();
+    for (const auto& s : order.shipments)
+        shipments->add(shipmentJson(order, s));
+    o->set("shipments", shipments);
     o->set("created_at", order.createdAt);
     o->set("updated_at", order.updatedAt);
     return o;

@@ -12,6 +12,8 @@ sdk::JsonObject storeJson(const Store& store);
 sdk::JsonObject productJson(const Product& product);
 sdk::JsonObject lineJson(const OrderLine& line);
 sdk::JsonArray linesJson(const std::vector<OrderLine>& lines);
+/// A shipment of `order` with its lines.
+sdk::JsonObject shipmentJson(const Order& order, const Shipment& shipment);
 sdk::JsonObject orderJson(const Order& order);
 
 /// `items` rendered by `view`, as a JSON array.

@@ -5,8 +5,8 @@
 
 namespace mercato::ecommerce {
 
-DispatchRelay::DispatchRelay(OrderStore& store, DeliveryClient& delivery, sdk::RetryPolicy retry, std::chrono::seconds callTimeout)
-    : _store(store), _delivery(delivery), _retry(std::move(retry)), _callTimeout(callTimeout)
+DispatchRelay::DispatchRelay(Orders& orders, DeliveryClient& delivery, sdk::RetryPolicy retry, std::chrono::seconds callTimeout)
+    : _orders(orders), _delivery(delivery), _retry(std::move(retry)), _callTimeout(callTimeout)
 {
 }
 
@@ -20,9 +20,9 @@ sdk::JobTypeOptions DispatchRelay::jobOptions() const
     return options;
 }
 
-std::string DispatchRelay::idempotencyKey(const std::string& orderKey)
+std::string DispatchRelay::idempotencyKey(const std::string& orderKey, std::optional<std::int64_t> shipmentId)
 {
-    return "mercato-ecommerce-dispatch-order-" + orderKey;
+    return "mercato-ecommerce-dispatch-order-" + orderKey + (shipmentId ? "-shipment-" + std::to_string(*shipmentId) : "");
 }
 
 bool DispatchRelay::stillInProgress(int status, const std::string& body)
@@ -46,6 +46,8 @@ std::string DispatchRelay::deliveryRequest(const std::string& message)
     sdk::JsonObject m = sdk::parseObject(message);
     sdk::JsonObject order = sdk::makeObject();
     order->set("foreign_order_id", m->getValue<std::int64_t>("foreign_order_id"));
+    if (auto shipment = sdk::optionalInt(m, "shipment_id"))
+        order->set("foreign_shipment_id", *shipment);
     order->set("products", m->getArray("products"));
     sdk::JsonObject request = sdk::makeObject();
     request->set("order", order);
@@ -60,13 +62,16 @@ sdk::JobResult DispatchRelay::send(const sdk::Job& job)
         return sdk::JobResult::retry("ecommerce.delivery.url is not set: the delivery service cannot be reached");
     std::string body;
     std::int64_t orderId = 0;
+    std::optional<std::int64_t> shipmentId;
     try {
         body = deliveryRequest(job.payload);
-        orderId = sdk::parseObject(job.payload)->getValue<std::int64_t>("foreign_order_id");
+        sdk::JsonObject message = sdk::parseObject(job.payload);
+        orderId = message->getValue<std::int64_t>("foreign_order_id");
+        shipmentId = sdk::optionalInt(message, "shipment_id");
     } catch (const std::exception& e) {
         return sdk::JobResult::fail(std::string("malformed dispatch message: ") + sdk::errorText(e));
     }
-    sdk::HttpResult answer = _delivery.call("POST", "/deliveries", body, {{"Idempotency-Key", idempotencyKey(job.key)}});
+    sdk::HttpResult answer = _delivery.call("POST", "/deliveries", body, {{"Idempotency-Key", idempotencyKey(job.key, shipmentId)}});
     const std::string what = answer.status == 0 ? answer.error
                                                 : "HTTP " + std::to_string(answer.status) + ": " + answer.body.substr(0, 300);
     switch (answer.status) {
@@ -76,7 +81,7 @@ sdk::JobResult DispatchRelay::send(const sdk::Job& job)
             sdk::JsonObject data = sdk::parseObject(answer.body)->getObject("data");
             if (!data)
                 throw std::invalid_argument("no data object");
-            _store.recordDelivery(orderId, {data->getValue<std::string>("tracking_number"), data->getValue<std::string>("status")});
+            _orders.recordDelivery(orderId, shipmentId, {data->getValue<std::string>("tracking_number"), data->getValue<std::string>("status")});
         } catch (const std::exception& e) {
             return sdk::JobResult::retry(std::string("the delivery service's answer could not be read: ") + sdk::errorText(e));
         }

@@ -6,6 +6,7 @@
 
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
+#include <Poco/Nullable.h>
 
 #include <algorithm>
 #include <numeric>
@@ -38,35 +39,36 @@ const char* const kInsertOrder =
     "INSERT INTO orders (user_id, buyer_name, status, delivery_address, created_at, updated_at) VALUES (?, ?, 'CREATED', ?, ?, ?)";
 const char* const kInsertLine =
     "INSERT INTO order_lines (order_id, product_id, store_id, name, quantity, created_at) VALUES (?, ?, ?, ?, ?, ?)";
+const char* const kInsertShipment =
+    "INSERT INTO shipments (order_id, store_id, status, created_at, updated_at) VALUES (?, ?, 'CREATED', ?, ?)";
 const char* const kOrderColumns =
-    "o.id, o.status, o.user_id, o.buyer_name, o.delivery_address, o.tracking_number, o.delivery_status, o.created_at, o.updated_at";
+    "o.id, o.status, o.user_id, o.buyer_name, o.delivery_address, o.version, o.created_at, o.updated_at";
 const char* const kLineColumns =
     "SELECT id, order_id, product_id, store_id, name, quantity, created_at FROM order_lines ";
-const char* const kOrderStatus = "SELECT status FROM orders WHERE id = ?"; // + FOR UPDATE on MariaDB
-const char* const kTouchOrder = "UPDATE orders SET updated_at = ? WHERE id = ?";
-const char* const kFindLine = "SELECT product_id, quantity FROM order_lines WHERE id = ? AND order_id = ?";
-/// By primary key only (kFindLine has matched the line to its order under the order's row lock): with
-/// `AND order_id = ?` MariaDB may pick the (order_id, id) index and take next-key locks, which block
-/// concurrent orders inserting their lines and, with stock rows held, deadlock.
+const char* const kShipmentColumns = "SELECT id, order_id, store_id, status, tracking_number, delivery_status, "
+                                     "COALESCE(delivery_sequence, 0), created_at, updated_at FROM shipments ";
+/// The one conditional write every change of an order starts with: it locks the order's row up to the
+/// commit, so changes of one order are serial, and finds nothing when the order changed since it was read.
+const char* const kNextVersion =
+    "UPDATE orders SET version = version + 1, status = ?, updated_at = ? WHERE id = ? AND version = ?";
+const char* const kNextVersionSameStatus = "UPDATE orders SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?";
+const char* const kMoveShipment = "UPDATE shipments SET status = ?, updated_at = ? WHERE id = ? AND order_id = ?";
+const char* const kShipmentDelivery = "UPDATE shipments SET tracking_number = ?, delivery_status = ?, delivery_sequence = ?, "
+                                      "updated_at = ? WHERE id = ? AND order_id = ?";
+/// By primary key only: with `AND order_id = ?` MariaDB may pick the (order_id, id) index and take
+/// next-key locks, which block concurrent orders inserting their lines and, with stock rows held,
+/// deadlock. (Orders found the line in the order it read at the version this change is conditional on.)
 const char* const kDeleteLine = "DELETE FROM order_lines WHERE id = ?";
-const char* const kMoveOrder = "UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = ?";
-/// Every line's store with its deletion stamp (NULL while live), lines in id order.
-const char* const kStoresOfOrderLines =
-    "SELECT s.id, l.product_id, s.deleted_at FROM order_lines l JOIN stores s ON s.id = l.store_id WHERE l.order_id = ? "
-    "ORDER BY l.id";
-/// In product id order, like buying: stock rows are always locked in the same order.
-const char* const kLinesToRestore = "SELECT product_id, quantity FROM order_lines WHERE order_id = ? ORDER BY product_id, id";
+const char* const kDeleteShipment = "DELETE FROM shipments WHERE id = ?";
+/// The stores a change needs live, with their deletion stamps (NULL while live); + FOR UPDATE on MariaDB.
+const char* const kStoresDeleted = "SELECT id, deleted_at FROM stores WHERE id IN ";
 
 const char* const kRecordDelivery =
-    "UPDATE orders SET tracking_number = COALESCE(tracking_number, ?), delivery_status = COALESCE(delivery_status, ?), "
-    "updated_at = ? WHERE id = ?";
-const char* const kInsertReceipt =
-    "INSERT INTO delivery_webhook_receipts (webhook_id, event_type, order_id, outcome, received_at) VALUES (?, ?, ?, ?, ?)";
-const char* const kOrderDeliveryState = "SELECT status, COALESCE(delivery_sequence, 0) FROM orders WHERE id = ?";
-/// Conditional on the state the update was decided on (affected rows 0 = it changed meanwhile).
-const char* const kApplyDelivery =
-    "UPDATE orders SET tracking_number = ?, delivery_status = ?, delivery_sequence = ?, status = ?, updated_at = ? "
-    "WHERE id = ? AND status = ? AND COALESCE(delivery_sequence, 0) = ?";
+    "UPDATE shipments SET tracking_number = COALESCE(tracking_number, ?), delivery_status = COALESCE(delivery_status, ?), "
+    "updated_at = ? WHERE id = ? AND order_id = ?";
+const char* const kTouchOrder = "UPDATE orders SET version = version + 1, updated_at = ? WHERE id = ?";
+const char* const kInsertReceipt = "INSERT INTO delivery_webhook_receipts (webhook_id, event_type, order_id, shipment_id, outcome, "
+                                   "received_at) VALUES (?, ?, ?, ?, ?, ?)";
 
 // ---- row mappers (over the rows of an executed statement)
 
@@ -81,6 +83,30 @@ std::vector<OrderLine> readLines(Statement& st)
     return lines;
 }
 
+std::vector<Shipment> readShipments(Statement& st)
+{
+    st.execute();
+    RecordSet rs(st);
+    std::vector<Shipment> shipments;
+    for (std::size_t i = 0; i < rs.rowCount(); ++i) {
+        Shipment s;
+        s.id = integer(rs, 0, i);
+        s.orderId = integer(rs, 1, i);
+        s.storeId = integer(rs, 2, i);
+        s.status = parseOrderStatus(text(rs, 3, i)).value_or(OrderStatus::Created);
+        if (!rs.value(4, i).isEmpty())
+            s.delivery = DeliveryInfo{text(rs, 4, i), text(rs, 5, i)};
+        s.deliverySequence = integer(rs, 6, i);
+        s.createdAt = text(rs, 7, i);
+        s.updatedAt = text(rs, 8, i);
+        shipments.push_back(std::move(s));
+    }
+    return shipments;
+}
+
+/// Orders with their lines and shipments. The order rows come first: their version is never newer
+/// than the lines and shipments read after them, so a change decided on this read and written
+/// conditionally on that version never rests on a newer state it did not see.
 std::vector<Order> readOrders(Poco::Data::Session& session, RecordSet& rs)
 {
     std::vector<Order> orders;
@@ -91,22 +117,28 @@ std::vector<Order> readOrders(Poco::Data::Session& session, RecordSet& rs)
         o.userId = integer(rs, 2, i);
         o.buyerName = text(rs, 3, i);
         o.deliveryAddress = text(rs, 4, i);
-        if (!rs.value(5, i).isEmpty())
-            o.delivery = DeliveryInfo{text(rs, 5, i), text(rs, 6, i)};
-        o.createdAt = text(rs, 7, i);
-        o.updatedAt = text(rs, 8, i);
+        o.version = integer(rs, 5, i);
+        o.createdAt = text(rs, 6, i);
+        o.updatedAt = text(rs, 7, i);
         orders.push_back(std::move(o));
     }
     if (!orders.empty()) {
         std::vector<std::int64_t> ids;
         for (const auto& o : orders)
             ids.push_back(o.id);
+        const std::string of = "WHERE order_id IN (" + sdk::sql::idList(ids) + ") ORDER BY order_id, id";
         Statement lines(session);
-        lines << std::string(kLineColumns) + "WHERE order_id IN (" + sdk::sql::idList(ids) + ") ORDER BY order_id, id";
+        lines << std::string(kLineColumns) + of;
         for (auto& line : readLines(lines))
             for (auto& o : orders)
                 if (o.id == line.orderId)
                     o.lines.push_back(line);
+        Statement shipments(session);
+        shipments << std::string(kShipmentColumns) + of;
+        for (auto& shipment : readShipments(shipments))
+            for (auto& o : orders)
+                if (o.id == shipment.orderId)
+                    o.shipments.push_back(shipment);
     }
     return orders;
 }
@@ -187,6 +219,20 @@ bool distinctProducts(const std::vector<OrderLine>& requests)
 
 enum class StockTaking { ByLine, AtOnce };
 
+/// Writes a CREATED shipment of `storeId` to order `orderId`; returns it.
+Shipment insertShipment(sdk::Transaction& tx, std::int64_t orderId, std::int64_t storeId, const std::string& stamp)
+{
+    Poco::Int64 order = orderId, store = storeId;
+    std::string created = stamp, updated = stamp;
+    tx.session() << kInsertShipment, use(order), use(store), use(created), use(updated), now;
+    Shipment s;
+    s.id = sdk::lastInsertId(tx.session(), tx.dialect());
+    s.orderId = orderId;
+    s.storeId = storeId;
+    s.createdAt = s.updatedAt = stamp;
+    return s;
+}
+
 /// One attempt at createOrder. AtOnce takes the stock of all lines in one statement and gives up
 /// (nullopt, rolled back) when any is short, leaving it to a ByLine attempt to name the line.
 std::optional<std::variant<Order, StockShortfall>> buyOrder(sdk::Database& db, const Order& input, const std::vector<OrderLine>& lines,
@@ -194,17 +240,22 @@ std::optional<std::variant<Order, StockShortfall>> buyOrder(sdk::Database& db, c
 {
     // The inserts first, the stock last: product rows are locked from their UPDATE to the commit, so
     // nothing else should run in between. The order returned is built from what was written (a
-    // re-read would return the same values and cost two statements).
+    // re-read would return the same values and cost statements).
     sdk::Transaction tx(db);
     auto& session = tx.session();
     Order order = input;
     order.status = OrderStatus::Created;
     order.delivery.reset();
+    order.version = 0;
     order.createdAt = order.updatedAt = sdk::utcNow();
     Poco::Int64 user = order.userId;
     std::string buyer = order.buyerName, address = order.deliveryAddress, created = order.createdAt, updated = order.updatedAt;
     session << kInsertOrder, use(user), use(buyer), use(address), use(created), use(updated), now;
     order.id = sdk::lastInsertId(session, tx.dialect());
+    order.shipments.clear();
+    for (const auto& line : lines)
+        if (std::none_of(order.shipments.begin(), order.shipments.end(), [&](const Shipment& s) { return s.storeId == line.storeId; }))
+            order.shipments.push_back(insertShipment(tx, order.id, line.storeId, order.createdAt));
     order.lines = lines;
     for (auto& line : order.lines) {
         line.orderId = order.id;
@@ -219,6 +270,76 @@ std::optional<std::variant<Order, StockShortfall>> buyOrder(sdk::Database& db, c
     }
     tx.commit();
     return order;
+}
+
+/// The first statement of every change of an existing order (kNextVersion): false when the order is no
+/// longer at `expectedVersion`.
+bool nextVersion(sdk::Transaction& tx, std::int64_t orderId, std::int64_t expectedVersion, std::optional<OrderStatus> status,
+                 const std::string& stamp)
+{
+    Poco::Int64 id = orderId, version = expectedVersion;
+    std::string updated = stamp;
+    Statement st(tx.session());
+    if (status) {
+        std::string to = toString(*status);
+        st << kNextVersion, use(to), use(updated), use(id), use(version);
+        return st.execute() == 1;
+    }
+    st << kNextVersionSameStatus, use(updated), use(id), use(version);
+    return st.execute() == 1;
+}
+
+/// The body of apply(), inside `tx`.
+OrderStore::Applied applyIn(sdk::Transaction& tx, sdk::Outbox& outbox, const OrderChange& change)
+{
+    using Applied = OrderStore::Applied;
+    auto& session = tx.session();
+    const std::string stamp = sdk::utcNow();
+    Poco::Int64 orderId = change.orderId;
+    if (!nextVersion(tx, change.orderId, change.expectedVersion, change.status, stamp))
+        return {Applied::Kind::Outdated};
+    if (!change.liveStores.empty()) {
+        // Locked reads: a concurrent soft delete of one either committed before (seen here) or waits
+        // for this transaction (SQLite has one writer anyway). Nothing is written yet but the version,
+        // which the rollback takes back.
+        Statement stores(session);
+        stores << std::string(kStoresDeleted) + "(" + sdk::sql::idList(change.liveStores) + ")" + sdk::sql::forUpdate(tx.dialect());
+        stores.execute();
+        RecordSet rs(stores);
+        for (std::int64_t storeId : change.liveStores)
+            for (std::size_t i = 0; i < rs.rowCount(); ++i)
+                if (integer(rs, 0, i) == storeId && !rs.value(1, i).isEmpty())
+                    return {Applied::Kind::StoreDeleted, storeId};
+    }
+    for (const auto& move : change.moves) {
+        Poco::Int64 shipment = move.shipmentId;
+        std::string to = toString(move.to), updated = stamp;
+        session << kMoveShipment, use(to), use(updated), use(shipment), use(orderId), now;
+    }
+    if (change.delivery) {
+        std::string tracking = change.delivery->delivery.trackingNumber, status = change.delivery->delivery.status, updated = stamp;
+        Poco::Int64 sequence = change.delivery->sequence, shipment = change.delivery->shipmentId;
+        session << kShipmentDelivery, use(tracking), use(status), use(sequence), use(updated), use(shipment), use(orderId), now;
+    }
+    if (change.removeLine) {
+        Poco::Int64 line = *change.removeLine;
+        session << kDeleteLine, use(line), now;
+    }
+    if (change.removeShipment) {
+        Poco::Int64 shipment = *change.removeShipment;
+        session << kDeleteShipment, use(shipment), now;
+    }
+    // In product id order, like buying: stock rows are always locked in the same order.
+    std::vector<OrderLine> restock = change.restock;
+    std::stable_sort(restock.begin(), restock.end(), [](const OrderLine& a, const OrderLine& b) { return a.productId < b.productId; });
+    for (const auto& line : restock) {
+        Poco::Int64 product = line.productId, quantity = line.quantity;
+        std::string updated = stamp;
+        session << kReturnStock, use(quantity), use(updated), use(product), now;
+    }
+    for (const auto& m : change.messages)
+        outbox.append(tx, m.topic, m.key, m.payload);
+    return {Applied::Kind::Done};
 }
 
 } // namespace
@@ -242,52 +363,23 @@ std::optional<StockShortfall> SqlOrderStore::firstShortfall(const std::vector<Or
     return std::nullopt;
 }
 
-std::optional<std::variant<OrderLine, StockShortfall>> SqlOrderStore::addLine(std::int64_t orderId, const OrderLine& input)
+std::variant<OrderLine, StockShortfall, OrderStore::Outdated> SqlOrderStore::addLine(std::int64_t orderId, std::int64_t expectedVersion,
+                                                                                     const OrderLine& input, bool newShipment)
 {
     sdk::Transaction tx(_db);
-    auto& session = tx.session();
-    Poco::Int64 id = orderId;
-    std::string status;
-    Statement lock(session);
-    lock << std::string(kOrderStatus) + sdk::sql::forUpdate(tx.dialect()), use(id), into(status);
-    if (lock.execute() == 0 || status != toString(OrderStatus::Created))
-        return std::nullopt;
     const std::string stamp = sdk::utcNow();
+    if (!nextVersion(tx, orderId, expectedVersion, std::nullopt, stamp))
+        return Outdated{};
+    if (newShipment)
+        insertShipment(tx, orderId, input.storeId, stamp);
     std::vector<OrderLine> lines{input};
     lines.front().orderId = orderId;
     lines.front().createdAt = stamp;
     insertLines(tx, lines);
-    std::string updated = stamp;
-    session << kTouchOrder, use(updated), use(id), now;
     if (takeStock(tx, lines, 1, stamp)) // last: see createOrder
         return StockShortfall{0};
     tx.commit();
     return lines.front();
-}
-
-OrderStore::RemoveResult SqlOrderStore::removeLine(std::int64_t orderId, std::int64_t lineId)
-{
-    sdk::Transaction tx(_db);
-    auto& session = tx.session();
-    Poco::Int64 order = orderId, line = lineId;
-    std::string status;
-    Statement lock(session);
-    lock << std::string(kOrderStatus) + sdk::sql::forUpdate(tx.dialect()), use(order), into(status);
-    if (lock.execute() == 0)
-        return RemoveResult::NoSuchLine;
-    Poco::Int64 product = 0, quantity = 0;
-    Statement find(session);
-    find << kFindLine, use(line), use(order), into(product), into(quantity);
-    if (find.execute() == 0)
-        return RemoveResult::NoSuchLine;
-    if (status != toString(OrderStatus::Created))
-        return RemoveResult::NotCreated;
-    session << kDeleteLine, use(line), now;
-    std::string stamp = sdk::utcNow(), updated = stamp;
-    session << kTouchOrder, use(updated), use(order), now;
-    session << kReturnStock, use(quantity), use(stamp), use(product), now; // the product row is locked last, up to the commit
-    tx.commit();
-    return RemoveResult::Removed;
 }
 
 std::optional<Order> SqlOrderStore::findOrder(std::int64_t id)
@@ -322,88 +414,51 @@ Slice<Order> SqlOrderStore::listOrders(const OrderQuery& query)
     return readPage<Order>(session, kOrderColumns, "orders o", f, f, query.limit, query.offset, readOrders);
 }
 
-OrderStore::TransitionOutcome SqlOrderStore::transition(std::int64_t orderId, OrderStatus from, OrderStatus to,
-                                                        const TransitionWrites& writes)
+OrderStore::Applied SqlOrderStore::apply(const OrderChange& change)
 {
     sdk::Transaction tx(_db);
-    auto& session = tx.session();
-    Poco::Int64 id = orderId;
-    std::string target = toString(to), current = toString(from), stamp = sdk::utcNow();
-    Statement move(session);
-    move << kMoveOrder, use(target), use(stamp), use(id), use(current);
-    if (move.execute() != 1)
-        return {TransitionOutcome::Kind::NotInFrom};
-    if (writes.requireLiveStores) {
-        // Locked reads of the lines' stores: a concurrent soft delete of one either committed
-        // before (seen here) or waits for this transaction (SQLite has one writer anyway).
-        Statement stores(session);
-        stores << std::string(kStoresOfOrderLines) + sdk::sql::forUpdate(tx.dialect()), use(id);
-        stores.execute();
-        RecordSet rs(stores);
-        for (std::size_t i = 0; i < rs.rowCount(); ++i) {
-            if (!rs.value(2, i).isEmpty()) // deleted_at: nothing was written yet, the rollback is clean
-                return {TransitionOutcome::Kind::StoreDeleted, integer(rs, 0, i), integer(rs, 1, i)};
-        }
-    }
-    if (writes.restoreStock) {
-        std::vector<Poco::Int64> products, quantities;
-        session << kLinesToRestore, use(id), into(products), into(quantities), now;
-        for (std::size_t i = 0; i < products.size(); ++i)
-            session << kReturnStock, use(quantities[i]), use(stamp), use(products[i]), now;
-    }
-    if (writes.message)
-        _outbox->append(tx, writes.message->topic, writes.message->key, writes.message->payload);
+    const Applied applied = applyIn(tx, *_outbox, change);
+    if (applied)
+        tx.commit();
+    return applied;
+}
+
+bool SqlOrderStore::recordDelivery(std::int64_t orderId, std::int64_t shipmentId, const DeliveryInfo& delivery)
+{
+    sdk::Transaction tx(_db);
+    std::string tracking = delivery.trackingNumber, status = delivery.status, stamp = sdk::utcNow(), touched = stamp;
+    Poco::Int64 order = orderId, shipment = shipmentId;
+    // The version first: it always changes a row, so affected rows tell whether the order exists
+    // (MariaDB counts changed rows, and the shipment's row may not change: its values are kept).
+    Statement touch(tx.session());
+    touch << kTouchOrder, use(touched), use(order);
+    if (touch.execute() != 1)
+        return false;
+    tx.session() << kRecordDelivery, use(tracking), use(status), use(stamp), use(shipment), use(order), now;
     tx.commit();
-    return {TransitionOutcome::Kind::Moved};
+    return true;
 }
 
-bool SqlOrderStore::recordDelivery(std::int64_t orderId, const DeliveryInfo& delivery)
-{
-    Poco::Data::Session session = _db.session();
-    std::string tracking = delivery.trackingNumber, status = delivery.status, stamp = sdk::utcNow();
-    Poco::Int64 id = orderId;
-    Statement st(session);
-    st << kRecordDelivery, use(tracking), use(status), use(stamp), use(id);
-    return st.execute() == 1;
-}
-
-std::optional<DeliveryState> SqlOrderStore::deliveryState(std::int64_t orderId)
-{
-    Poco::Data::Session session = _db.session();
-    Poco::Int64 id = orderId, lastSequence = 0;
-    std::string status;
-    Statement st(session);
-    st << kOrderDeliveryState, use(id), into(status), into(lastSequence);
-    if (st.execute() == 0)
-        return std::nullopt;
-    return DeliveryState{parseOrderStatus(status).value_or(OrderStatus::Created), lastSequence};
-}
-
-OrderStore::ReceiptResult SqlOrderStore::recordDeliveryEvent(const DeliveryReceipt& r, const std::optional<DeliveryUpdate>& update)
+OrderStore::ReceiptResult SqlOrderStore::recordDeliveryEvent(const DeliveryReceipt& r, const std::optional<OrderChange>& change)
 {
     sdk::Transaction tx(_db);
     auto& session = tx.session();
     try {
         std::string hook = r.webhookId, type = r.eventType, result = r.outcome, stamp = sdk::utcNow();
         Poco::Int64 order = r.orderId.value_or(0);
+        Poco::Nullable<Poco::Int64> shipment;
+        if (r.shipmentId)
+            shipment = *r.shipmentId;
         Statement receipt(session);
-        receipt << kInsertReceipt, use(hook), use(type), use(order), use(result), use(stamp);
+        receipt << kInsertReceipt, use(hook), use(type), use(order), use(shipment), use(result), use(stamp);
         receipt.execute();
     } catch (const std::exception& e) {
         if (sdk::isUniqueViolation(e))
             return ReceiptResult::Duplicate;
         throw;
     }
-    if (update) {
-        std::string tracking = update->delivery.trackingNumber, deliveryStatus = update->delivery.status;
-        std::string status = toString(update->status), expected = toString(update->expected.status), stamp = sdk::utcNow();
-        Poco::Int64 sequence = update->sequence, id = r.orderId.value_or(0), lastSequence = update->expected.lastSequence;
-        Statement apply(session);
-        apply << kApplyDelivery, use(tracking), use(deliveryStatus), use(sequence), use(status), use(stamp), use(id), use(expected),
-            use(lastSequence);
-        if (apply.execute() != 1)
-            return ReceiptResult::Outdated; // rolled back, the receipt with it
-    }
+    if (change && !applyIn(tx, *_outbox, *change))
+        return ReceiptResult::Outdated; // rolled back, the receipt with it
     tx.commit();
     return ReceiptResult::Recorded;
 }

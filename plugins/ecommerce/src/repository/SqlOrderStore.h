@@ -8,7 +8,7 @@
 
 namespace mercato::ecommerce {
 
-/// OrderStore on MariaDB or SQLite (tables orders, order_lines, delivery_webhook_receipts, and the
+/// OrderStore on MariaDB or SQLite (tables orders, order_lines, shipments, delivery_webhook_receipts, and the
 /// stock column of products; migrations in plugins/ecommerce/sql). Stock changes are one
 /// conditional UPDATE checked by affected rows, in the same transaction as the line they belong to.
 class SqlOrderStore final : public OrderStore {
@@ -17,14 +17,13 @@ public:
 
     std::variant<Order, StockShortfall> createOrder(const Order& order, const std::vector<OrderLine>& lines) override;
     std::optional<StockShortfall> firstShortfall(const std::vector<OrderLine>& lines) override;
-    std::optional<std::variant<OrderLine, StockShortfall>> addLine(std::int64_t orderId, const OrderLine& line) override;
-    RemoveResult removeLine(std::int64_t orderId, std::int64_t lineId) override;
+    std::variant<OrderLine, StockShortfall, Outdated> addLine(std::int64_t orderId, std::int64_t expectedVersion, const OrderLine& line,
+                                                              bool newShipment) override;
     std::optional<Order> findOrder(std::int64_t id) override;
     Slice<Order> listOrders(const OrderQuery& query) override;
-    TransitionOutcome transition(std::int64_t orderId, OrderStatus from, OrderStatus to, const TransitionWrites& writes) override;
-    bool recordDelivery(std::int64_t orderId, const DeliveryInfo& delivery) override;
-    std::optional<DeliveryState> deliveryState(std::int64_t orderId) override;
-    ReceiptResult recordDeliveryEvent(const DeliveryReceipt& receipt, const std::optional<DeliveryUpdate>& update) override;
+    Applied apply(const OrderChange& change) override;
+    bool recordDelivery(std::int64_t orderId, std::int64_t shipmentId, const DeliveryInfo& delivery) override;
+    ReceiptResult recordDeliveryEvent(const DeliveryReceipt& receipt, const std::optional<OrderChange>& change) override;
 
 private:
     sdk::Database& _db;

@@ -216,34 +216,48 @@ public:
                 rows.push_back(topics[i] + " " + keys[i] + " " + payloads[i]);
             return rows;
         };
-        CPPUNIT_ASSERT_EQUAL(409, http.put(path, statusBody("DISPATCHED"), svc.seller()).status);
-        CPPUNIT_ASSERT_EQUAL(200, http.put(path, statusBody("CONFIRMED"), svc.seller()).status);
+        CPPUNIT_ASSERT_EQUAL(409, http.put(path, statusBody("DISPATCHED"), svc.admin()).status);
+        CPPUNIT_ASSERT_EQUAL(200, http.put(path, statusBody("CONFIRMED"), svc.admin()).status);
         CPPUNIT_ASSERT(outbox().empty());
 
-        HttpReply dispatched = http.put(path, statusBody("DISPATCHED"), svc.seller());
+        // Every shipment the caller may move: the admin dispatches both, one message each.
+        HttpReply dispatched = http.put(path, statusBody("DISPATCHED"), svc.admin());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(dispatched.body, 200, dispatched.status);
         CPPUNIT_ASSERT(dataOf(dispatched)->isNull("delivery")); // the reply does not wait for the delivery service
+        auto shipments = dataOf(dispatched)->getArray("shipments");
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), shipments->size());
         auto rows = outbox();
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), rows.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), rows.size());
         const std::string prefix = "ecommerce.order.dispatched " + str(id) + " ";
-        CPPUNIT_ASSERT_EQUAL(prefix, rows[0].substr(0, prefix.size()));
-        Poco::JSON::Parser parser;
-        auto event = parser.parse(rows[0].substr(prefix.size())).extract<Poco::JSON::Object::Ptr>();
-        CPPUNIT_ASSERT_EQUAL(id, event->getValue<std::int64_t>("foreign_order_id"));
-        // Origin: the warehouse of the first line's store; destination: the buyer's name and the order's address.
-        CPPUNIT_ASSERT_EQUAL(std::string(R"({"address":"8 Mill Lane"})"), jsonText(*event->getObject("origin")));
-        CPPUNIT_ASSERT_EQUAL(std::string(R"({"address":"5 Elm St","name":"B ada@example.com"})"),
-                             jsonText(*event->getObject("destination")));
-        std::ostringstream products;
-        event->getArray("products")->stringify(products);
-        CPPUNIT_ASSERT_EQUAL(R"([{"name":"Rug","qty":2,"sku":)" + str(m.productB) + R"(},{"name":"Lamp","qty":3,"sku":)" + str(m.productA) + "}]",
-                             products.str());
+        const auto eventOf = [&](const std::string& row) {
+            CPPUNIT_ASSERT_EQUAL(prefix, row.substr(0, prefix.size()));
+            Poco::JSON::Parser p;
+            return p.parse(row.substr(prefix.size())).extract<Poco::JSON::Object::Ptr>();
+        };
+        // Shipments in the order their stores first appear: B's (the first line's), then A's. Each
+        // ships from its own store's warehouse with its own lines; destination: the buyer's name and
+        // the order's address.
+        const std::string products[2] = {R"([{"name":"Rug","qty":2,"sku":)" + str(m.productB) + "}]",
+                                         R"([{"name":"Lamp","qty":3,"sku":)" + str(m.productA) + "}]"};
+        const std::string origins[2] = {R"({"address":"8 Mill Lane"})", R"({"address":"7 Harbour Rd"})"};
+        for (std::size_t i = 0; i < 2; ++i) {
+            auto event = eventOf(rows[i]);
+            CPPUNIT_ASSERT_EQUAL(id, event->getValue<std::int64_t>("foreign_order_id"));
+            CPPUNIT_ASSERT_EQUAL(shipments->getObject(static_cast<unsigned>(i))->getValue<std::int64_t>("id"),
+                                 event->getValue<std::int64_t>("shipment_id"));
+            CPPUNIT_ASSERT_EQUAL(origins[i], jsonText(*event->getObject("origin")));
+            CPPUNIT_ASSERT_EQUAL(std::string(R"({"address":"5 Elm St","name":"B ada@example.com"})"),
+                                 jsonText(*event->getObject("destination")));
+            std::ostringstream lines;
+            event->getArray("products")->stringify(lines);
+            CPPUNIT_ASSERT_EQUAL(products[i], lines.str());
+        }
 
         // Nothing more is written however the order moves on or is asked to dispatch again.
         CPPUNIT_ASSERT_EQUAL(409, http.put(path, statusBody("DISPATCHED"), svc.admin()).status);
         CPPUNIT_ASSERT_EQUAL(409, http.del(path, svc.admin()).status);
         CPPUNIT_ASSERT_EQUAL(200, http.put(path, statusBody("DELIVERED"), svc.deliveryService()).status);
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), outbox().size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), outbox().size());
     }
 
     void dispatchWritesOutboxEventOnSqlite() { dispatchWritesOutboxEvent(Backend::SQLite); }
@@ -324,6 +338,11 @@ public:
         HttpReply gone = http.del("/stores/" + str(m.storeB), svc.admin());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(gone.body, 200, gone.status);
 
+        // Seller A's own shipment is of a live store: it moves (the order stays CREATED with B's).
+        HttpReply ownShipment = http.put(mixed, statusBody("CONFIRMED"), svc.seller());
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(ownShipment.body, 200, ownShipment.status);
+        CPPUNIT_ASSERT_EQUAL(std::string("CREATED"), dataOf(ownShipment)->getValue<std::string>("status"));
+
         const std::string before = snapshot(svc);
         const auto refused = [&](const std::string& what, const HttpReply& r) {
             CPPUNIT_ASSERT_EQUAL_MESSAGE(what + " " + r.body, 409, r.status);
@@ -332,7 +351,6 @@ public:
             const std::string message = r.json->getValue<std::string>("message");
             CPPUNIT_ASSERT_MESSAGE(what + " " + message, message.find("store " + str(m.storeB) + ", which was deleted") != std::string::npos);
         };
-        refused("seller A confirms the mixed order", http.put(mixed, statusBody("CONFIRMED"), svc.seller()));
         refused("admin confirms the mixed order", http.put(mixed, statusBody("CONFIRMED"), svc.admin()));
         refused("seller B dispatches", http.put(confirmedB, statusBody("DISPATCHED"), m.sellerB));
         refused("admin dispatches", http.put(confirmedB, statusBody("DISPATCHED"), svc.admin()));
@@ -343,7 +361,8 @@ public:
         // Cancelling is still the way out, and an order of live stores only moves as before.
         CPPUNIT_ASSERT_EQUAL(200, http.del(confirmedB, svc.admin()).status);
         CPPUNIT_ASSERT_EQUAL(200, http.del(createdB, svc.buyer()).status);
-        CPPUNIT_ASSERT_EQUAL(200, http.put(mixed, statusBody("CANCELLED"), svc.buyer()).status);
+        CPPUNIT_ASSERT_EQUAL(403, http.put(mixed, statusBody("CANCELLED"), svc.buyer()).status); // A's shipment moved on
+        CPPUNIT_ASSERT_EQUAL(200, http.put(mixed, statusBody("CANCELLED"), svc.admin()).status);
         CPPUNIT_ASSERT_EQUAL(200, http.put(onlyA, statusBody("CONFIRMED"), svc.seller()).status);
         CPPUNIT_ASSERT_EQUAL(200, http.put(onlyA, statusBody("DISPATCHED"), svc.seller()).status);
     }

@@ -28,8 +28,9 @@ public:
         HttpReply bare = http.post("/orders", "", svc.buyer());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(bare.body, 201, bare.status);
         auto order = dataOf(bare);
-        CPPUNIT_ASSERT((keysOf(order) == std::set<std::string>{"created_at", "delivery", "delivery_address", "id", "products", "status",
-                                                               "updated_at", "user_id"}));
+        CPPUNIT_ASSERT((keysOf(order) == std::set<std::string>{"created_at", "delivery", "delivery_address", "id", "products", "shipments",
+                                                               "status", "updated_at", "user_id"}));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), order->getArray("shipments")->size()); // no lines, nothing to ship
         CPPUNIT_ASSERT_EQUAL(std::string("CREATED"), order->getValue<std::string>("status"));
         CPPUNIT_ASSERT_EQUAL(buyer, order->getValue<std::int64_t>("user_id"));
         CPPUNIT_ASSERT_EQUAL(std::string("1 Mock Street, Example City"), order->getValue<std::string>("delivery_address"));
@@ -248,13 +249,19 @@ public:
             CPPUNIT_ASSERT_EQUAL(std::size_t(3), itemsOf(all)->getObject(0)->getArray("products")->size());
             CPPUNIT_ASSERT_EQUAL(std::size_t(3), itemsOf(http.get(bothPath + "/products", token))->size());
         }
-        // Either seller with a line moves the order; each reply still shows only their lines.
+        // Each seller moves only the shipment of their store (API.md §2 "Shipments"); each reply still
+        // shows only their lines. The order is as far as its least advanced shipment.
         HttpReply confirmed = http.put(bothPath, statusBody("CONFIRMED"), svc.seller());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(confirmed.body, 200, confirmed.status);
         CPPUNIT_ASSERT((lineProducts(dataOf(confirmed)->getArray("products")) == std::vector<std::int64_t>{m.productA, m.productA}));
+        CPPUNIT_ASSERT_EQUAL(std::string("CREATED"), dataOf(confirmed)->getValue<std::string>("status"));
+        CPPUNIT_ASSERT_EQUAL(409, http.put(bothPath, statusBody("DISPATCHED"), m.sellerB).status); // B's shipment is still CREATED
+        CPPUNIT_ASSERT_EQUAL(200, http.put(bothPath, statusBody("CONFIRMED"), m.sellerB).status);
         HttpReply dispatched = http.put(bothPath, statusBody("DISPATCHED"), m.sellerB);
         CPPUNIT_ASSERT_EQUAL_MESSAGE(dispatched.body, 200, dispatched.status);
         CPPUNIT_ASSERT((lineProducts(dataOf(dispatched)->getArray("products")) == std::vector<std::int64_t>{m.productB}));
+        CPPUNIT_ASSERT_EQUAL(std::string("CONFIRMED"), dataOf(dispatched)->getValue<std::string>("status"));
+        CPPUNIT_ASSERT_EQUAL(200, http.put(bothPath, statusBody("DISPATCHED"), svc.seller()).status);
         CPPUNIT_ASSERT((idsOf(http.get("/orders?status=DISPATCHED", svc.seller())) == std::vector<std::int64_t>{both}));
         CPPUNIT_ASSERT((idsOf(http.get("/orders?status=CREATED", svc.seller())) == std::vector<std::int64_t>{onlyA}));
         CPPUNIT_ASSERT((idsOf(http.get("/orders?status=CREATED", m.sellerB)) == std::vector<std::int64_t>{onlyB}));
@@ -352,7 +359,7 @@ public:
         const std::string alias = "/order/" + str(idOf(first)) + "/products";
         HttpReply aliased = http.request("POST", alias, lineBody(m.productB, 1), keyed(svc.buyer(), "k-alias"));
         CPPUNIT_ASSERT_EQUAL(201, aliased.status);
-        CPPUNIT_ASSERT_EQUAL(200, http.put("/orders/" + str(idOf(first)), statusBody("CONFIRMED"), svc.seller()).status);
+        CPPUNIT_ASSERT_EQUAL(200, http.put("/orders/" + str(idOf(first)), statusBody("CONFIRMED"), svc.admin()).status); // every shipment
         HttpReply late = http.request("POST", alias, lineBody(m.productB, 1), keyed(svc.buyer(), "k-alias"));
         CPPUNIT_ASSERT_EQUAL(201, late.status);
         CPPUNIT_ASSERT_EQUAL(aliased.body, late.body);

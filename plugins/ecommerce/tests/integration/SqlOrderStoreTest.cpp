@@ -6,6 +6,7 @@
 #include "SqlOutbox.h"
 #include "TestDatabase.h"
 #include "domain/Orders.h"
+#include "domain/Shipments.h"
 #include "http/Refusals.h"
 #include "repository/SqlCatalogStore.h"
 #include "repository/SqlOrderStore.h"
@@ -88,22 +89,18 @@ public:
         return out;
     }
 
-    /// What Orders writes with a move to `to` (the dispatch message from the first line's store,
-    /// whether or not it still exists: the transition's own check is what is tested here).
-    TransitionWrites writes(std::int64_t orderId, OrderStatus to)
+    static sdk::Principal buyerOf(std::int64_t userId) { return {userId, role::kBuyer, "b@example.com", "B", nullptr}; }
+    const sdk::Principal _admin{1, role::kAdmin, "admin@example.com", "Admin", nullptr};
+
+    /// Adds a line as Orders does: at the version read, starting its store's shipment if there is none.
+    std::variant<OrderLine, StockShortfall, OrderStore::Outdated> add(std::int64_t orderId, std::int64_t productId, std::int64_t quantity)
     {
-        TransitionWrites w;
-        w.restoreStock = to == OrderStatus::Cancelled;
-        w.requireLiveStores = to == OrderStatus::Confirmed || to == OrderStatus::Dispatched;
-        if (to == OrderStatus::Dispatched) {
-            const Order o = *_orders->findOrder(orderId);
-            Store origin;
-            origin.id = o.lines.at(0).storeId;
-            origin.warehouseAddress = "1 Dock Road";
-            w.message = Orders::dispatchMessage(o, _catalog->findStore(origin.id).value_or(origin));
-        }
-        return w;
+        const Order o = *_orders->findOrder(orderId);
+        const OrderLine l = lineOf(productId, quantity);
+        return _orders->addLine(orderId, o.version, l, shipmentOfStore(o, l.storeId) == nullptr);
     }
+
+    Order move(std::int64_t orderId, OrderStatus to) { return _domain->changeStatus(_admin, orderId, to); }
 
     Order order(std::int64_t userId = 42)
     {
@@ -164,17 +161,26 @@ public:
         Order made = std::get<Order>(_orders->createOrder(o, lines({{p2.id, 2}, {p1.id, 1}, {p2.id, 1}})));
         CPPUNIT_ASSERT_EQUAL(std::size_t(19), made.createdAt.size());
         assertSameOrder(*_orders->findOrder(made.id), made);
-        OrderLine line = std::get<OrderLine>(*_orders->addLine(made.id, lineOf(p1.id, 3)));
+        // One shipment per store, in the order the stores first appear.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), made.shipments.size());
+        CPPUNIT_ASSERT_EQUAL(t.id, made.shipments[0].storeId);
+        CPPUNIT_ASSERT_EQUAL(s.id, made.shipments[1].storeId);
+        OrderLine line = std::get<OrderLine>(add(made.id, p1.id, 3));
         auto stored = _orders->findOrder(made.id);
         CPPUNIT_ASSERT_EQUAL(std::size_t(4), stored->lines.size());
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), stored->shipments.size()); // the store's shipment takes the line
+        CPPUNIT_ASSERT_EQUAL(made.version + 1, stored->version);
         assertSameLine(stored->lines.back(), line);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1), stock(p1.id));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(2), stock(p2.id));
         Order empty = order();
         assertSameOrder(*_orders->findOrder(empty.id), empty);
-        // A refused line leaves the order as it was.
-        CPPUNIT_ASSERT(std::holds_alternative<StockShortfall>(*_orders->addLine(made.id, lineOf(p1.id, 2))));
+        CPPUNIT_ASSERT(empty.shipments.empty());
+        // A refused line leaves the order as it was, and so does a line added at an old version.
+        CPPUNIT_ASSERT(std::holds_alternative<StockShortfall>(add(made.id, p1.id, 2)));
+        CPPUNIT_ASSERT(std::holds_alternative<OrderStore::Outdated>(_orders->addLine(made.id, made.version, lineOf(p1.id, 1), false)));
         assertSameOrder(*_orders->findOrder(made.id), *stored);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(1), stock(p1.id));
     }
 
     void ordersAreAllOrNothing()
@@ -218,8 +224,8 @@ public:
         for (auto id : orders)
             buyers.emplace_back([&, id] {
                 try {
-                    auto r = _orders->addLine(id, lineOf(p.id, 1));
-                    (r && std::holds_alternative<OrderLine>(*r) ? sold : refused)++;
+                    auto r = add(id, p.id, 1);
+                    (std::holds_alternative<OrderLine>(r) ? sold : refused)++;
                 } catch (const std::exception&) {
                     errors++;
                 }
@@ -253,28 +259,24 @@ public:
 
     void crossedOrdersDoNotDeadlock()
     {
-        Store s = store("S");
-        Product p1 = product(s.id, "P1", 1000), p2 = product(s.id, "P2", 1000), p3 = product(s.id, "P3", 1000);
+        Store s = store("S"), other = store("T");
+        Product p1 = product(s.id, "P1", 1000), p2 = product(other.id, "P2", 1000), p3 = product(s.id, "P3", 1000);
         std::atomic<int> errors{0};
         std::string firstError;
         std::mutex mutex;
         std::vector<std::thread> buyers;
         for (int t = 0; t < 8; ++t)
             buyers.emplace_back([&, t] {
-                Order o;
-                o.userId = 200 + t;
-                o.buyerName = "B";
-                o.deliveryAddress = "A";
+                const sdk::Principal buyer = buyerOf(200 + t);
                 for (int i = 0; i < 20; ++i) {
                     try {
                         // Same products, opposite orders; then a line removed and the order cancelled.
-                        std::vector<OrderLine> bought = lines({{p1.id, 1}, {p2.id, 1}, {p3.id, 1}});
+                        std::vector<LineRequest> requests{{p1.id, 1}, {p2.id, 1}, {p3.id, 1}};
                         if ((t + i) % 2)
-                            std::reverse(bought.begin(), bought.end());
-                        Order made = std::get<Order>(_orders->createOrder(o, bought));
-                        if (_orders->removeLine(made.id, made.lines.at(1).id) != OrderStore::RemoveResult::Removed)
-                            throw std::runtime_error("line not removed");
-                        if (!_orders->transition(made.id, OrderStatus::Created, OrderStatus::Cancelled, writes(made.id, OrderStatus::Cancelled)))
+                            std::reverse(requests.begin(), requests.end());
+                        Order made = _domain->createOrder(buyer, std::string("A"), requests);
+                        _domain->removeLine(buyer, made.id, made.lines.at(1).id);
+                        if (_domain->changeStatus(buyer, made.id, OrderStatus::Cancelled).status != OrderStatus::Cancelled)
                             throw std::runtime_error("not cancelled");
                     } catch (const Poco::Exception& e) {
                         std::lock_guard<std::mutex> lock(mutex);
@@ -298,35 +300,49 @@ public:
         Store s = store("S");
         Product p = product(s.id, "P", 10);
         Order o = order();
-        auto line = std::get<OrderLine>(*_orders->addLine(o.id, lineOf(p.id, 4)));
-        std::get<OrderLine>(*_orders->addLine(o.id, lineOf(p.id, 3)));
+        const sdk::Principal buyer = buyerOf(o.userId);
+        auto line = std::get<OrderLine>(add(o.id, p.id, 4));
+        std::get<OrderLine>(add(o.id, p.id, 3));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(3), stock(p.id));
-        CPPUNIT_ASSERT(_orders->removeLine(o.id, line.id) == OrderStore::RemoveResult::Removed);
-        CPPUNIT_ASSERT(_orders->removeLine(o.id, line.id) == OrderStore::RemoveResult::NoSuchLine);
-        CPPUNIT_ASSERT(_orders->removeLine(o.id + 1, line.id + 1) == OrderStore::RemoveResult::NoSuchLine);
+        _domain->removeLine(buyer, o.id, line.id);
+        CPPUNIT_ASSERT_EQUAL(std::string("404"), refusal([&] { _domain->removeLine(buyer, o.id, line.id); }));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(7), stock(p.id));
-        CPPUNIT_ASSERT(_orders->transition(o.id, OrderStatus::Created, OrderStatus::Cancelled, writes(o.id, OrderStatus::Cancelled)));
-        CPPUNIT_ASSERT(!_orders->transition(o.id, OrderStatus::Created, OrderStatus::Cancelled, writes(o.id, OrderStatus::Cancelled)));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _orders->findOrder(o.id)->shipments.size());
+        CPPUNIT_ASSERT(_domain->changeStatus(buyer, o.id, OrderStatus::Cancelled).status == OrderStatus::Cancelled);
+        CPPUNIT_ASSERT(_orders->findOrder(o.id)->shipments.at(0).status == OrderStatus::Cancelled);
+        CPPUNIT_ASSERT_EQUAL(std::string("409"), refusal([&] { _domain->changeStatus(buyer, o.id, OrderStatus::Cancelled); }));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(10), stock(p.id));
-        CPPUNIT_ASSERT(!_orders->addLine(o.id, lineOf(p.id, 1)));
+        CPPUNIT_ASSERT_EQUAL(std::string("409"), refusal([&] { _domain->addLine(buyer, o.id, {p.id, 1}); }));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(10), stock(p.id));
+        // The last line of a store takes its shipment with it.
+        Order other = order();
+        const OrderLine only = std::get<OrderLine>(add(other.id, p.id, 1));
+        _domain->removeLine(buyer, other.id, only.id);
+        CPPUNIT_ASSERT(_orders->findOrder(other.id)->shipments.empty());
     }
 
-    void dispatchWritesOneOutboxMessage()
+    void dispatchWritesOneOutboxMessagePerShipment()
     {
-        Store s = store("S", "9 Warehouse Way");
-        Product p = product(s.id, "Lamp", 5);
+        Store s = store("S", "9 Warehouse Way"), t = store("T", "4 Quay");
+        Product p = product(s.id, "Lamp", 5), q = product(t.id, "Rug", 5);
         Order o = order();
-        std::get<OrderLine>(*_orders->addLine(o.id, lineOf(p.id, 2)));
-        CPPUNIT_ASSERT(_orders->transition(o.id, OrderStatus::Created, OrderStatus::Confirmed, writes(o.id, OrderStatus::Confirmed)));
+        std::get<OrderLine>(add(o.id, p.id, 2));
+        std::get<OrderLine>(add(o.id, q.id, 1));
+        move(o.id, OrderStatus::Confirmed);
         CPPUNIT_ASSERT(_outbox->find(Orders::kDispatchTopic, std::to_string(o.id)).empty());
-        CPPUNIT_ASSERT(_orders->transition(o.id, OrderStatus::Confirmed, OrderStatus::Dispatched, writes(o.id, OrderStatus::Dispatched)));
+        Order dispatched = move(o.id, OrderStatus::Dispatched);
+        CPPUNIT_ASSERT(dispatched.status == OrderStatus::Dispatched);
         auto messages = _outbox->find(Orders::kDispatchTopic, std::to_string(o.id));
-        CPPUNIT_ASSERT_EQUAL(std::size_t(1), messages.size());
-        const std::string& payload = messages.front().payload;
-        CPPUNIT_ASSERT(payload.find(R"("origin":{"address":"9 Warehouse Way"})") != std::string::npos);
-        CPPUNIT_ASSERT(payload.find(R"("destination":{"name":"Ada","address":"2 Home Lane"})") != std::string::npos);
-        CPPUNIT_ASSERT(payload.find(R"("products":[{"sku":)" + std::to_string(p.id) + R"(,"name":"Lamp","qty":2}])") != std::string::npos);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), messages.size());
+        std::sort(messages.begin(), messages.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+        const std::string& first = messages[0].payload;
+        CPPUNIT_ASSERT(first.find(R"("shipment_id":)" + std::to_string(dispatched.shipments[0].id)) != std::string::npos);
+        CPPUNIT_ASSERT(first.find(R"("origin":{"address":"9 Warehouse Way"})") != std::string::npos);
+        CPPUNIT_ASSERT(first.find(R"("destination":{"name":"Ada","address":"2 Home Lane"})") != std::string::npos);
+        CPPUNIT_ASSERT(first.find(R"("products":[{"sku":)" + std::to_string(p.id) + R"(,"name":"Lamp","qty":2}])") != std::string::npos);
+        const std::string& second = messages[1].payload;
+        CPPUNIT_ASSERT(second.find(R"("origin":{"address":"4 Quay"})") != std::string::npos);
+        CPPUNIT_ASSERT(second.find(R"("products":[{"sku":)" + std::to_string(q.id) + R"(,"name":"Rug","qty":1}])") != std::string::npos);
         CPPUNIT_ASSERT_EQUAL(std::string("ready"), messages.front().state);
         CPPUNIT_ASSERT(!messages.front().done);
     }
@@ -336,46 +352,57 @@ public:
         Store s = store("S", "9 Warehouse Way");
         Product p = product(s.id, "Lamp", 5);
         Order o = order();
-        std::get<OrderLine>(*_orders->addLine(o.id, lineOf(p.id, 2)));
-        const sdk::Principal admin{1, role::kAdmin, "admin", "Admin", nullptr};
-        CPPUNIT_ASSERT(_domain->changeStatus(admin, o.id, OrderStatus::Confirmed).status == OrderStatus::Confirmed);
+        std::get<OrderLine>(add(o.id, p.id, 2));
+        CPPUNIT_ASSERT(move(o.id, OrderStatus::Confirmed).status == OrderStatus::Confirmed);
         StorePatch patch;
         patch.warehouseAddress = "";
         _catalog->updateStore(s.id, patch);
-        CPPUNIT_ASSERT_EQUAL(std::string("409 status:no_warehouse"), refusal([&] { _domain->changeStatus(admin, o.id, OrderStatus::Dispatched); }));
+        CPPUNIT_ASSERT_EQUAL(std::string("409 status:no_warehouse"), refusal([&] { move(o.id, OrderStatus::Dispatched); }));
         CPPUNIT_ASSERT(_orders->findOrder(o.id)->status == OrderStatus::Confirmed);
         CPPUNIT_ASSERT(_outbox->find(Orders::kDispatchTopic, std::to_string(o.id)).empty());
         patch.warehouseAddress = "10 New Dock";
         _catalog->updateStore(s.id, patch);
-        CPPUNIT_ASSERT(_domain->changeStatus(admin, o.id, OrderStatus::Dispatched).status == OrderStatus::Dispatched);
+        CPPUNIT_ASSERT(move(o.id, OrderStatus::Dispatched).status == OrderStatus::Dispatched);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), _outbox->find(Orders::kDispatchTopic, std::to_string(o.id)).size());
     }
 
-    void deletedStoresStopConfirmAndDispatch()
+    void changesAreWrittenOnlyAtTheVersionRead()
     {
-        using Kind = OrderStore::TransitionOutcome::Kind;
+        using Kind = OrderStore::Applied::Kind;
         Store live = store("Live", "1 Dock"), gone = store("Gone", "2 Dock");
         Product a = product(live.id, "Lamp", 5), b = product(gone.id, "Mug", 5);
         Order o = order();
-        std::get<OrderLine>(*_orders->addLine(o.id, lineOf(a.id, 1)));
-        std::get<OrderLine>(*_orders->addLine(o.id, lineOf(b.id, 1)));
-        Order p = order();
-        std::get<OrderLine>(*_orders->addLine(p.id, lineOf(b.id, 1)));
-        CPPUNIT_ASSERT(_orders->transition(p.id, OrderStatus::Created, OrderStatus::Confirmed, writes(p.id, OrderStatus::Confirmed)));
+        std::get<OrderLine>(add(o.id, a.id, 1));
+        std::get<OrderLine>(add(o.id, b.id, 1));
+        const Order read = *_orders->findOrder(o.id);
+        OrderChange change;
+        change.orderId = o.id;
+        change.expectedVersion = read.version;
+        change.status = OrderStatus::Confirmed;
+        for (const auto& s : read.shipments) {
+            change.moves.push_back({s.id, OrderStatus::Created, OrderStatus::Confirmed});
+            change.liveStores.push_back(s.storeId);
+        }
+        // A store deleted since: nothing is written, and the deleted store is named.
         CPPUNIT_ASSERT(_catalog->deleteStore(gone.id));
-        auto refused = _orders->transition(o.id, OrderStatus::Created, OrderStatus::Confirmed, writes(o.id, OrderStatus::Confirmed));
+        auto refused = _orders->apply(change);
         CPPUNIT_ASSERT(refused.kind == Kind::StoreDeleted);
         CPPUNIT_ASSERT_EQUAL(gone.id, refused.storeId);
-        CPPUNIT_ASSERT_EQUAL(b.id, refused.productId);
-        CPPUNIT_ASSERT(_orders->findOrder(o.id)->status == OrderStatus::Created);
-        refused = _orders->transition(p.id, OrderStatus::Confirmed, OrderStatus::Dispatched, writes(p.id, OrderStatus::Dispatched));
-        CPPUNIT_ASSERT(refused.kind == Kind::StoreDeleted);
-        CPPUNIT_ASSERT(_orders->findOrder(p.id)->status == OrderStatus::Confirmed);
-        CPPUNIT_ASSERT(_outbox->find(Orders::kDispatchTopic, std::to_string(p.id)).empty());
-        // Cancelling stays possible and brings the stock back.
-        CPPUNIT_ASSERT(_orders->transition(o.id, OrderStatus::Created, OrderStatus::Cancelled, writes(o.id, OrderStatus::Cancelled)));
-        CPPUNIT_ASSERT(_orders->transition(o.id, OrderStatus::Created, OrderStatus::Cancelled, writes(o.id, OrderStatus::Cancelled)).kind
-                       == Kind::NotInFrom);
+        const Order after = *_orders->findOrder(o.id);
+        CPPUNIT_ASSERT_EQUAL(read.version, after.version);
+        CPPUNIT_ASSERT(after.status == OrderStatus::Created && after.shipments[0].status == OrderStatus::Created);
+        // Without that store the change is written once; the same change again is Outdated.
+        change.liveStores = {live.id};
+        CPPUNIT_ASSERT(_orders->apply(change).kind == Kind::Done);
+        CPPUNIT_ASSERT(_orders->apply(change).kind == Kind::Outdated);
+        const Order moved = *_orders->findOrder(o.id);
+        CPPUNIT_ASSERT_EQUAL(read.version + 1, moved.version);
+        CPPUNIT_ASSERT(moved.status == OrderStatus::Confirmed);
+        CPPUNIT_ASSERT(moved.shipments[0].status == OrderStatus::Confirmed && moved.shipments[1].status == OrderStatus::Confirmed);
+        // Through Orders: the order with a deleted store's line cannot be dispatched, only cancelled.
+        CPPUNIT_ASSERT_EQUAL(std::string("409 status:store_deleted"), refusal([&] { move(o.id, OrderStatus::Dispatched); }));
+        CPPUNIT_ASSERT(_outbox->find(Orders::kDispatchTopic, std::to_string(o.id)).empty());
+        CPPUNIT_ASSERT(move(o.id, OrderStatus::Cancelled).status == OrderStatus::Cancelled);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(5), stock(a.id));
     }
 
@@ -420,29 +447,47 @@ public:
 
     void deliveryEventsAreDedupedAndOrdered()
     {
-        Store s = store("S");
-        Product p = product(s.id, "P", 5);
+        Store s = store("S"), t = store("T");
+        Product p = product(s.id, "P", 5), q = product(t.id, "Q", 5);
         Order o = order();
-        std::get<OrderLine>(*_orders->addLine(o.id, lineOf(p.id, 1)));
-        _orders->transition(o.id, OrderStatus::Created, OrderStatus::Confirmed, writes(o.id, OrderStatus::Confirmed));
-        _orders->transition(o.id, OrderStatus::Confirmed, OrderStatus::Dispatched, writes(o.id, OrderStatus::Dispatched));
-        const std::string type = "delivery.status_changed";
-        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_1", type, o.id, {"TN1", "READY_FOR_PICK_UP"}, 1) == WebhookOutcome::Applied);
-        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_1", type, o.id, {"TN1", "READY_FOR_PICK_UP"}, 1) == WebhookOutcome::Duplicate);
-        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_3", type, o.id, {"TN1", "DELIVERED"}, 3) == WebhookOutcome::Applied);
-        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_2", type, o.id, {"TN1", "IN_ORIGIN"}, 2) == WebhookOutcome::Applied);
+        std::get<OrderLine>(add(o.id, p.id, 1));
+        std::get<OrderLine>(add(o.id, q.id, 1));
+        move(o.id, OrderStatus::Confirmed);
+        const Order dispatched = move(o.id, OrderStatus::Dispatched);
+        const std::int64_t first = dispatched.shipments.at(0).id, second = dispatched.shipments.at(1).id;
+        const std::string type = Orders::kStatusChanged;
+        const auto event = [&](const std::string& id, std::optional<std::int64_t> shipment, const std::string& status, std::int64_t seq) {
+            return _domain->receiveDeliveryEvent(id, type, o.id, shipment, {"TN" + std::to_string(shipment.value_or(0)), status}, seq);
+        };
+        CPPUNIT_ASSERT(event("evt_1", first, "READY_FOR_PICK_UP", 1) == WebhookOutcome::Applied);
+        CPPUNIT_ASSERT(event("evt_1", first, "READY_FOR_PICK_UP", 1) == WebhookOutcome::Duplicate);
+        CPPUNIT_ASSERT(event("evt_3", first, "DELIVERED", 3) == WebhookOutcome::Applied);
+        CPPUNIT_ASSERT(event("evt_2", first, "IN_ORIGIN", 2) == WebhookOutcome::Applied); // stale: recorded, no effect
         Order after = *_orders->findOrder(o.id);
+        CPPUNIT_ASSERT(after.shipments[0].status == OrderStatus::Delivered);
+        CPPUNIT_ASSERT_EQUAL(std::string("DELIVERED"), after.shipments[0].delivery->status); // the late event changed nothing
+        CPPUNIT_ASSERT(after.shipments[1].status == OrderStatus::Dispatched && !after.shipments[1].delivery);
+        CPPUNIT_ASSERT(after.status == OrderStatus::Dispatched); // one shipment still on its way
+        CPPUNIT_ASSERT(event("evt_4", second, "DELIVERED", 1) == WebhookOutcome::Applied);
+        after = *_orders->findOrder(o.id);
         CPPUNIT_ASSERT(after.status == OrderStatus::Delivered);
-        CPPUNIT_ASSERT_EQUAL(std::string("DELIVERED"), after.delivery->status); // the late event changed nothing
-        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_4", type, 99999, {"TN9", "IN_ORIGIN"}, 1) == WebhookOutcome::UnknownOrder);
-        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_4", type, 99999, {"TN9", "IN_ORIGIN"}, 1) == WebhookOutcome::Duplicate);
-        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_5", "delivery.other", o.id, {"TN1", "X"}, 9) == WebhookOutcome::Ignored);
-        // An update decided on a state that changed meanwhile writes nothing, not even its receipt.
-        DeliveryUpdate late{{OrderStatus::Dispatched, 1}, {"TN1", "IN_ROUTE_OF_DELIVERY"}, 2, OrderStatus::Dispatched};
-        CPPUNIT_ASSERT(_orders->recordDeliveryEvent({"evt_6", type, o.id, "applied"}, late) == OrderStore::ReceiptResult::Outdated);
-        CPPUNIT_ASSERT(_orders->recordDeliveryEvent({"evt_6", type, o.id, "stale"}, std::nullopt) == OrderStore::ReceiptResult::Recorded);
-        CPPUNIT_ASSERT_EQUAL(std::int64_t(3), _orders->deliveryState(o.id)->lastSequence);
-        CPPUNIT_ASSERT(!_orders->deliveryState(99999));
+        CPPUNIT_ASSERT_EQUAL(std::string("TN") + std::to_string(second), after.shipments[1].delivery->trackingNumber);
+        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_5", type, 99999, std::nullopt, {"TN9", "IN_ORIGIN"}, 1) == WebhookOutcome::UnknownOrder);
+        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_5", type, 99999, std::nullopt, {"TN9", "IN_ORIGIN"}, 1) == WebhookOutcome::Duplicate);
+        CPPUNIT_ASSERT(event("evt_6", second + 1000, "IN_ORIGIN", 9) == WebhookOutcome::UnknownOrder); // no such shipment of the order
+        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_7", "delivery.other", o.id, first, {"TN1", "X"}, 9) == WebhookOutcome::Ignored);
+        // The relay's record: a known tracking number is kept.
+        CPPUNIT_ASSERT(_domain->recordDelivery(o.id, second, {"OTHER", "READY_FOR_PICK_UP"}));
+        CPPUNIT_ASSERT_EQUAL(std::string("TN") + std::to_string(second), _orders->findOrder(o.id)->shipments[1].delivery->trackingNumber);
+        CPPUNIT_ASSERT(!_domain->recordDelivery(o.id, second + 1000, {"X", "READY_FOR_PICK_UP"}));
+        CPPUNIT_ASSERT(!_domain->recordDelivery(o.id + 1000, std::nullopt, {"X", "READY_FOR_PICK_UP"}));
+        // A change decided on an old version writes nothing, not even its receipt.
+        OrderChange late;
+        late.orderId = o.id;
+        late.expectedVersion = dispatched.version;
+        late.status = OrderStatus::Delivered;
+        CPPUNIT_ASSERT(_orders->recordDeliveryEvent({"evt_8", type, o.id, first, "applied"}, late) == OrderStore::ReceiptResult::Outdated);
+        CPPUNIT_ASSERT(_orders->recordDeliveryEvent({"evt_8", type, o.id, first, "stale"}, std::nullopt) == OrderStore::ReceiptResult::Recorded);
     }
 
 private:
@@ -462,9 +507,9 @@ private:
     CPPUNIT_TEST(linesKeepRequestOrderAndTheFirstFailureIsNamed);  \
     CPPUNIT_TEST(crossedOrdersDoNotDeadlock);                      \
     CPPUNIT_TEST(linesAndCancellationRestoreStock);                \
-    CPPUNIT_TEST(dispatchWritesOneOutboxMessage);                  \
+    CPPUNIT_TEST(dispatchWritesOneOutboxMessagePerShipment);       \
     CPPUNIT_TEST(dispatchWithoutWarehouseChangesNothing);          \
-    CPPUNIT_TEST(deletedStoresStopConfirmAndDispatch);             \
+    CPPUNIT_TEST(changesAreWrittenOnlyAtTheVersionRead);           \
     CPPUNIT_TEST(ordersRefuseLinesByReason);                       \
     CPPUNIT_TEST(deliveryEventsAreDedupedAndOrdered);              \
     CPPUNIT_TEST_SUITE_END()

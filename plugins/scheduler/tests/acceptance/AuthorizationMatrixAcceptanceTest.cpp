@@ -250,9 +250,10 @@ std::int64_t firstJob(const HttpTestClient& http, const std::string& adminToken,
 }
 
 /// A delivery request body (API.md §3) for `foreignOrderId` of one product.
-std::string deliveryBody(std::int64_t foreignOrderId, const std::string& product)
+std::string deliveryBody(std::int64_t foreignOrderId, const std::string& product, std::int64_t foreignShipmentId = 0)
 {
-    return R"({"order":{"foreign_order_id":)" + str(foreignOrderId) + R"(,"products":[{"sku":7,"name":")" + product
+    const std::string shipment = foreignShipmentId ? R"(,"foreign_shipment_id":)" + str(foreignShipmentId) : "";
+    return R"({"order":{"foreign_order_id":)" + str(foreignOrderId) + shipment + R"(,"products":[{"sku":7,"name":")" + product
            + R"(","qty":1}]},"origin":{"address":"1 Dock Road"},"destination":{"name":"Ada Lovelace","address":"12 Analytical Street"}})";
 }
 
@@ -308,6 +309,9 @@ const std::vector<Row<kEcommerceColumns>> kEcommerceRows = {
     {"PUT",    "/orders/{id}",                            "a new CONFIRMED order, to DISPATCHED",        {401, 200, 200, 404, 403, 404, 403}},
     {"PUT",    "/orders/{id}",                            "a new DISPATCHED order, to DELIVERED",        {401, 403, 403, 404, 403, 404, 200}},
     {"PUT",    "/orders/{id}",                            "a new CREATED order, to CANCELLED",           {401, 200, 403, 404, 200, 404, 403}},
+    {"PUT",    "/orders/{id}/shipments/{sid}",            "a new CREATED order's shipment, to CONFIRMED", {401, 200, 200, 404, 403, 404, 403}},
+    {"PUT",    "/orders/{id}/shipments/{sid}",            "a new CREATED order's shipment, to CANCELLED", {401, 200, 403, 404, 403, 404, 403}},
+    {"PUT",    "/orders/{id}/shipments/{sid}",            "a new DISPATCHED order's shipment, to DELIVERED", {401, 403, 403, 404, 403, 404, 200}},
     {"DELETE", "/orders/{id}",                            "a new CREATED order",                         {401, 200, 403, 404, 200, 404, 403}},
     {"POST",   "/orders/{id}/products",                   "a new CREATED order, one more unit",          {401, 403, 403, 404, 201, 404, 403}},
     {"GET",    "/orders/{id}/products",                   "the order",                                   {401, 200, 200, 404, 200, 404, 200}},
@@ -460,10 +464,12 @@ public:
         const std::int64_t theOrder = orderIn(shop, m, "CREATED");
         const std::int64_t bystander = newAccount(http, shop.admin(), "MARKETPLACE_USER").id;
 
-        // A dead job: the delivery service already holds a delivery of this order id with other
-        // content, so the dispatched order's delivery request is a 409 and its job dead at once.
+        // A dead job: the delivery service already holds a delivery of this order's shipment with
+        // other content, so the dispatched order's delivery request is a 409 and its job dead at once.
         const std::int64_t doomed = orderIn(shop, m, "CONFIRMED");
-        HttpReply clash = carrier.http().post("/deliveries", deliveryBody(doomed, "Something else"), carrier.client());
+        const std::int64_t doomedShipment =
+            dataOf(http.get("/orders/" + str(doomed), shop.admin()))->getArray("shipments")->getObject(0)->getValue<std::int64_t>("id");
+        HttpReply clash = carrier.http().post("/deliveries", deliveryBody(doomed, "Something else", doomedShipment), carrier.client());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(clash.body, 201, clash.status);
         HttpReply dispatched = http.put("/orders/" + str(doomed), statusBody("DISPATCHED"), shop.seller());
         CPPUNIT_ASSERT_EQUAL_MESSAGE(dispatched.body, 200, dispatched.status);
@@ -508,6 +514,18 @@ public:
         scenes["a new CONFIRMED order, to DISPATCHED"] = orderTo("CONFIRMED", "DISPATCHED");
         scenes["a new DISPATCHED order, to DELIVERED"] = orderTo("DISPATCHED", "DELIVERED");
         scenes["a new CREATED order, to CANCELLED"] = orderTo("CREATED", "CANCELLED");
+        // The only shipment of a new order in `from`, moved to `to`.
+        const auto shipmentTo = [s, m](const std::string& from, const std::string& to) {
+            return [s, m, from, to](const Column&) {
+                const std::int64_t order = orderIn(*s, m, from);
+                HttpReply read = s->http().get("/orders/" + str(order), s->admin());
+                const std::int64_t shipment = dataOf(read)->getArray("shipments")->getObject(0)->getValue<std::int64_t>("id");
+                return Call{{{"id", str(order)}, {"sid", str(shipment)}}, "", statusBody(to), {}, {}};
+            };
+        };
+        scenes["a new CREATED order's shipment, to CONFIRMED"] = shipmentTo("CREATED", "CONFIRMED");
+        scenes["a new CREATED order's shipment, to CANCELLED"] = shipmentTo("CREATED", "CANCELLED");
+        scenes["a new DISPATCHED order's shipment, to DELIVERED"] = shipmentTo("DISPATCHED", "DELIVERED");
         scenes["a new CREATED order"] = [s, id, m](const Column&) { return Call{id(orderIn(*s, m, "CREATED")), "", "", {}, {}}; };
         scenes["a new CREATED order, one more unit"] = [s, id, m](const Column&) {
             return Call{id(orderIn(*s, m, "CREATED")), "", lineBody(m.productA, 1), {}, {}};
