@@ -94,6 +94,27 @@ struct Order {
     std::string updatedAt;
 };
 
+/// Who made a change of an order: a user (buyer, seller, admin), a service (the delivery service,
+/// by its account or its webhooks) or the system (a periodic task).
+struct EventActor {
+    enum class Type { User, Service, System };
+    Type type = Type::System;
+    std::optional<std::int64_t> id; ///< the user id of a user or a service's account
+};
+
+const char* toString(EventActor::Type type);
+
+/// One entry of an order's event log (API.md §2 `GET /orders/{id}/events`).
+struct OrderEvent {
+    std::int64_t id = 0;       ///< set when written
+    std::string type;          ///< created, line_added, line_removed, status_changed, cancelled, delivery_created, delivery_status_received, expired
+    std::int64_t storeId = 0;  ///< written: the event is about the shipment of this store; 0: about the order
+    std::optional<std::int64_t> shipmentId; ///< read: that shipment; none for order-level events
+    std::optional<std::string> from, to;    ///< statuses (of the order, the shipment or its delivery)
+    EventActor actor;
+    std::string at;            ///< set when written
+};
+
 /// One requested purchase: `quantity` units of `productId`.
 struct LineRequest {
     std::int64_t productId = 0;

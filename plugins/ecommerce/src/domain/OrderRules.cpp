@@ -93,6 +93,16 @@ TransitionVerdict judgeTransition(Actor actor, OrderStatus from, OrderStatus to,
     return TransitionVerdict::Allowed;
 }
 
+const char* toString(EventActor::Type type)
+{
+    switch (type) {
+    case EventActor::Type::User: return "user";
+    case EventActor::Type::Service: return "service";
+    case EventActor::Type::System: break;
+    }
+    return "system";
+}
+
 OrderStatus statusAfterDelivery(OrderStatus current, const std::string& deliveryStatus)
 {
     return current == OrderStatus::Dispatched && deliveryStatus == "DELIVERED" ? OrderStatus::Delivered : current;

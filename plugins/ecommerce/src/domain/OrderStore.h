@@ -54,6 +54,7 @@ struct OrderChange {
     std::optional<DeliveryUpdate> delivery;  ///< a shipment's new delivery state
     std::optional<std::int64_t> removeLine;  ///< a line to delete (its stock is in `restock`)
     std::optional<std::int64_t> removeShipment; ///< a shipment left without lines
+    std::vector<OrderEvent> events;          ///< appended to the order's event log
 };
 
 /// One webhook as it is recorded (once per id), with the outcome Orders gave it.
@@ -73,7 +74,9 @@ public:
     /// (in the order the stores first appear), and takes the lines' stock, all or nothing. The lines
     /// name live products (their store and name as Catalog found them); ids, order ids and
     /// timestamps are set here. A shortfall writes nothing.
-    virtual std::variant<Order, StockShortfall> createOrder(const Order& order, const std::vector<OrderLine>& lines) = 0;
+    /// `events` go to the new order's log.
+    virtual std::variant<Order, StockShortfall> createOrder(const Order& order, const std::vector<OrderLine>& lines,
+                                                            const std::vector<OrderEvent>& events) = 0;
     /// Whether the stock of `lines` would suffice now: takes it and always rolls back.
     virtual std::optional<StockShortfall> firstShortfall(const std::vector<OrderLine>& lines) = 0;
     /// A write conditional on the order's version found the order changed since it was read.
@@ -81,7 +84,8 @@ public:
     /// Adds a line (and, with `newShipment`, a CREATED shipment for its store) to the order read at
     /// `expectedVersion` and takes its stock. A shortfall or Outdated writes nothing.
     virtual std::variant<OrderLine, StockShortfall, Outdated> addLine(std::int64_t orderId, std::int64_t expectedVersion,
-                                                                      const OrderLine& line, bool newShipment) = 0;
+                                                                      const OrderLine& line, bool newShipment,
+                                                                      const std::vector<OrderEvent>& events) = 0;
     /// The order with its lines and shipments (`delivery` is left for Orders to derive).
     virtual std::optional<Order> findOrder(std::int64_t id) = 0;
     /// A page of orders (with lines and shipments) and the total.
@@ -101,7 +105,10 @@ public:
     /// Records the delivery the delivery service created for a dispatched shipment (its answer to
     /// the relay); a tracking number already known for the shipment is kept, and so is a status a
     /// webhook brought. False when there is no such order (Orders found the shipment in it).
-    virtual bool recordDelivery(std::int64_t orderId, std::int64_t shipmentId, const DeliveryInfo& delivery) = 0;
+    virtual bool recordDelivery(std::int64_t orderId, std::int64_t shipmentId, const DeliveryInfo& delivery,
+                                const std::vector<OrderEvent>& events) = 0;
+    /// The order's event log, oldest first.
+    virtual std::vector<OrderEvent> events(std::int64_t orderId) = 0;
     enum class ReceiptResult {
         Recorded,  ///< the receipt, and the change if one was given, are written
         Duplicate, ///< a receipt with this webhook id exists: nothing written

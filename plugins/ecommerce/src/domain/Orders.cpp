@@ -102,6 +102,32 @@ Order& derive(Order& order)
     return order;
 }
 
+/// Who `caller` is in an event: the delivery service's account is a service, everyone else a user.
+EventActor actorOfCaller(const sdk::Principal& caller)
+{
+    return {actorOf(caller.role) == Actor::DeliveryService ? EventActor::Type::Service : EventActor::Type::User, caller.id};
+}
+
+OrderEvent event(std::string type, std::int64_t storeId, std::optional<std::string> from, std::optional<std::string> to, EventActor actor)
+{
+    OrderEvent e;
+    e.type = std::move(type);
+    e.storeId = storeId;
+    e.from = std::move(from);
+    e.to = std::move(to);
+    e.actor = std::move(actor);
+    return e;
+}
+
+/// The events of lines bought or removed: one per line, about its store's shipment.
+std::vector<OrderEvent> lineEvents(const char* type, const std::vector<OrderLine>& lines, const EventActor& actor)
+{
+    std::vector<OrderEvent> events;
+    for (const auto& l : lines)
+        events.push_back(event(type, l.storeId, std::nullopt, std::nullopt, actor));
+    return events;
+}
+
 Refusal concurrentChange() { return Refusal::conflict("The order is being changed concurrently; try again"); }
 
 /// Rounds of read, decide, conditional write: each further round means another change of the same
@@ -130,7 +156,10 @@ Order Orders::createOrder(const sdk::Principal& caller, std::optional<std::strin
             throw lineRefusal(field(shortfall->index), {shortfall->index, LineFailure::Reason::InsufficientStock}, "; nothing was bought");
         throw lineRefusal(field(resolved.unsellable->index), *resolved.unsellable, "; nothing was bought");
     }
-    auto result = _orders.createOrder(order, resolved.lines);
+    std::vector<OrderEvent> events{event("created", 0, std::nullopt, std::string(toString(OrderStatus::Created)), actorOfCaller(caller))};
+    const auto bought = lineEvents("line_added", resolved.lines, actorOfCaller(caller));
+    events.insert(events.end(), bought.begin(), bought.end());
+    auto result = _orders.createOrder(order, resolved.lines, events);
     if (auto* shortfall = std::get_if<StockShortfall>(&result))
         throw lineRefusal(field(shortfall->index), {shortfall->index, LineFailure::Reason::InsufficientStock}, "; nothing was bought");
     return derive(std::get<Order>(result));
@@ -216,7 +245,8 @@ OrderLine Orders::addLine(const sdk::Principal& caller, std::int64_t orderId, co
         if (shipment && shipment->status != OrderStatus::Created)
             throw Refusal::conflict("Products can only be added while the order is CREATED; the shipment of store "
                                     + std::to_string(shipment->storeId) + " is " + toString(shipment->status));
-        auto result = _orders.addLine(orderId, seen.full.version, resolved.lines.front(), shipment == nullptr);
+        auto result = _orders.addLine(orderId, seen.full.version, resolved.lines.front(), shipment == nullptr,
+                                      lineEvents("line_added", resolved.lines, actorOfCaller(caller)));
         if (std::holds_alternative<StockShortfall>(result))
             throw lineRefusal("", {0, LineFailure::Reason::InsufficientStock}, "");
         if (auto* added = std::get_if<OrderLine>(&result))
@@ -243,6 +273,7 @@ void Orders::removeLine(const sdk::Principal& caller, std::int64_t orderId, std:
         change.expectedVersion = full.version;
         change.removeLine = lineId;
         change.restock = {*line};
+        change.events = lineEvents("line_removed", {*line}, actorOfCaller(caller));
         std::vector<Shipment> after = full.shipments;
         if (linesOf(full, *shipment).size() == 1) { // its last line: the store has nothing left to ship
             change.removeShipment = shipment->id;
@@ -255,7 +286,7 @@ void Orders::removeLine(const sdk::Principal& caller, std::int64_t orderId, std:
     throw concurrentChange();
 }
 
-OrderChange Orders::changeFor(const Order& full, const std::vector<ShipmentMove>& moves, OrderStatus target)
+OrderChange Orders::changeFor(const Order& full, const std::vector<ShipmentMove>& moves, OrderStatus target, const EventActor& actor)
 {
     OrderChange change;
     change.orderId = full.id;
@@ -265,6 +296,7 @@ OrderChange Orders::changeFor(const Order& full, const std::vector<ShipmentMove>
     for (const auto& move : moves) {
         auto shipment = std::find_if(after.begin(), after.end(), [&](const Shipment& s) { return s.id == move.shipmentId; });
         shipment->status = move.to;
+        change.events.push_back(event("status_changed", shipment->storeId, std::string(toString(move.from)), std::string(toString(move.to)), actor));
         if (restoresStock(move.to)) {
             const auto lines = linesOf(full, *shipment);
             change.restock.insert(change.restock.end(), lines.begin(), lines.end());
@@ -279,6 +311,8 @@ OrderChange Orders::changeFor(const Order& full, const std::vector<ShipmentMove>
         }
     }
     change.status = derivedStatus(after, target); // an order without lines takes the target itself
+    if (change.status == OrderStatus::Cancelled && full.status != OrderStatus::Cancelled)
+        change.events.push_back(event("cancelled", 0, std::string(toString(full.status)), std::string(toString(OrderStatus::Cancelled)), actor));
     return change;
 }
 
@@ -299,14 +333,31 @@ bool Orders::accept(const MovePlan& plan, const Order& full, OrderStatus target)
     throw Refusal::conflict(std::string("An order in ") + toString(plan.judgedFrom) + " cannot move to " + toString(target));
 }
 
-bool Orders::applyMoves(const Order& full, const MovePlan& plan, OrderStatus target)
+bool Orders::applyMoves(const Order& full, const MovePlan& plan, OrderStatus target, const EventActor& actor)
 {
-    const OrderStore::Applied applied = _orders.apply(changeFor(full, plan.moves, target));
+    const OrderStore::Applied applied = _orders.apply(changeFor(full, plan.moves, target, actor));
     if (applied.kind == OrderStore::Applied::Kind::StoreDeleted) {
         const Shipment* shipment = shipmentOfStore(full, applied.storeId);
         throw storeDeleted(full.id, applied.storeId, shipment ? linesOf(full, *shipment).at(0).productId : 0, target);
     }
     return bool(applied);
+}
+
+std::vector<OrderEvent> Orders::events(const sdk::Principal& caller, std::int64_t orderId)
+{
+    const Seen seen = see(caller, orderId);
+    std::vector<OrderEvent> all = _orders.events(orderId);
+    if (actorOf(caller.role) != Actor::Seller)
+        return all;
+    // A seller sees the events of their shipments only. A shipment removed with its store's last
+    // line is no longer in the view: its events stay hidden from every seller but remain for the
+    // buyer and admins.
+    std::vector<OrderEvent> theirs;
+    for (const auto& e : all)
+        if (e.shipmentId && std::any_of(seen.view.shipments.begin(), seen.view.shipments.end(),
+                                        [&](const Shipment& s) { return s.id == *e.shipmentId; }))
+            theirs.push_back(e);
+    return theirs;
 }
 
 Order Orders::changeStatus(const sdk::Principal& caller, std::int64_t orderId, OrderStatus target)
@@ -316,7 +367,7 @@ Order Orders::changeStatus(const sdk::Principal& caller, std::int64_t orderId, O
         const MovePlan plan = planOrderMove(actorOf(caller.role), seen.view, target);
         if (!accept(plan, seen.full, target))
             return seen.view;
-        if (applyMoves(seen.full, plan, target))
+        if (applyMoves(seen.full, plan, target, actorOfCaller(caller)))
             return visibleOrder(caller, orderId);
     }
     throw concurrentChange();
@@ -338,7 +389,7 @@ Order Orders::changeShipmentStatus(const sdk::Principal& caller, std::int64_t or
             throw Refusal::forbidden("Only an admin may cancel one shipment; cancel the whole order instead");
         if (!accept(plan, seen.full, target))
             return seen.view;
-        if (applyMoves(seen.full, plan, target))
+        if (applyMoves(seen.full, plan, target, actorOfCaller(caller)))
             return visibleOrder(caller, orderId);
     }
     throw concurrentChange();
@@ -387,8 +438,12 @@ WebhookOutcome Orders::receiveDeliveryEvent(const std::string& webhookId, const 
                     std::vector<ShipmentMove> moves;
                     if (next != shipment->status)
                         moves.push_back({shipment->id, shipment->status, next});
-                    change = changeFor(*order, moves, next);
+                    const EventActor service{EventActor::Type::Service, std::nullopt};
+                    change = changeFor(*order, moves, next, service);
                     change->delivery = DeliveryUpdate{shipment->id, delivery, sequence};
+                    const auto before = shipment->delivery ? std::optional<std::string>(shipment->delivery->status) : std::nullopt;
+                    change->events.insert(change->events.begin(),
+                                          event("delivery_status_received", shipment->storeId, before, delivery.status, service));
                 }
             }
         }
@@ -408,7 +463,13 @@ bool Orders::recordDelivery(std::int64_t orderId, std::optional<std::int64_t> sh
 {
     const auto order = _orders.findOrder(orderId);
     const Shipment* shipment = order ? shipmentOfDelivery(*order, shipmentId, delivery.trackingNumber) : nullptr;
-    return shipment && _orders.recordDelivery(orderId, shipment->id, delivery);
+    if (!shipment)
+        return false;
+    std::vector<OrderEvent> events;
+    if (!shipment->delivery) // a webhook that came first has recorded it already
+        events.push_back(event("delivery_created", shipment->storeId, std::nullopt, delivery.status,
+                               {EventActor::Type::Service, std::nullopt}));
+    return _orders.recordDelivery(orderId, shipment->id, delivery, events);
 }
 
 OutgoingMessage Orders::dispatchMessage(const Order& order, const Shipment& shipment, const Store& origin)

@@ -41,6 +41,8 @@ public:
     Slice<Order> orders(const sdk::Principal& caller, std::optional<OrderStatus> status, std::int64_t limit, std::int64_t offset);
     OrderLine addLine(const sdk::Principal& caller, std::int64_t orderId, const LineRequest& line);
     void removeLine(const sdk::Principal& caller, std::int64_t orderId, std::int64_t lineId);
+    /// The order's event log as the caller may see it (a seller: only their shipments' events).
+    std::vector<OrderEvent> events(const sdk::Principal& caller, std::int64_t orderId);
     /// Moves every shipment of the order the caller may move (Shipments.h planOrderMove).
     Order changeStatus(const sdk::Principal& caller, std::int64_t orderId, OrderStatus target);
     /// Moves one shipment of the order (planShipmentMove); the order as the caller sees it after.
@@ -79,11 +81,11 @@ private:
     Seen see(const sdk::Principal& caller, std::int64_t id);
     Order visibleOrder(const sdk::Principal& caller, std::int64_t id) { return see(caller, id).view; }
     /// The change that makes `moves` (on `full` as read) with everything they write.
-    OrderChange changeFor(const Order& full, const std::vector<ShipmentMove>& moves, OrderStatus target);
+    OrderChange changeFor(const Order& full, const std::vector<ShipmentMove>& moves, OrderStatus target, const EventActor& actor);
     /// Refuses `plan` unless it is Allowed; NoOp returns false (nothing to do).
     bool accept(const MovePlan& plan, const Order& full, OrderStatus target);
     /// Applies the moves of `plan`; true when written, false when the order changed meanwhile.
-    bool applyMoves(const Order& full, const MovePlan& plan, OrderStatus target);
+    bool applyMoves(const Order& full, const MovePlan& plan, OrderStatus target, const EventActor& actor);
 
     OrderStore& _orders;
     CatalogStore& _catalog;

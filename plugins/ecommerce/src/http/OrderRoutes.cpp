@@ -92,6 +92,11 @@ Response changeShipmentStatus(Orders& orders, const Request& rq)
     return Response::ok(orderJson(orders.changeShipmentStatus(rq.user(), id, shipmentId, target)), "Shipment updated");
 }
 
+Response orderEvents(Orders& orders, const Request& rq)
+{
+    return Response::ok(arrayOf(orders.events(rq.user(), rq.idParam("id")), eventJson));
+}
+
 Response cancelOrder(Orders& orders, const Request& rq)
 {
     return Response::ok(orderJson(orders.changeStatus(rq.user(), rq.idParam("id"), OrderStatus::Cancelled)), "Order cancelled");
@@ -138,6 +143,8 @@ void addOrderRoutes(sdk::Router& router, Orders& orders)
     router.add(Route(Method::Put, "/orders/{id}/shipments/{sid}", Access::authenticated(), handledBy(orders, changeShipmentStatus))
                    .withBody(statusSchema())
                    .withSummary("Move one shipment to another status (a seller: their stores' shipments; cancelling one: admin)"));
+    router.add(Route(Method::Get, "/orders/{id}/events", Access::authenticated(), handledBy(orders, orderEvents))
+                   .withSummary("The order's event log, oldest first (a seller: their shipments' events)"));
     router.add(Route(Method::Delete, "/orders/{id}", Access::authenticated(), handledBy(orders, cancelOrder))
                    .withSummary("Cancel an order and restore its stock"));
     for (const std::string prefix : {"/orders", "/order"}) {

@@ -101,4 +101,26 @@ sdk::JsonObject orderJson(const Order& order)
     return o;
 }
 
+namespace {
+
+Poco::Dynamic::Var orNull(const std::optional<std::string>& text) { return text ? Poco::Dynamic::Var(*text) : Poco::Dynamic::Var(); }
+
+} // namespace
+
+sdk::JsonObject eventJson(const OrderEvent& e)
+{
+    sdk::JsonObject o = sdk::makeObject();
+    o->set("id", e.id);
+    o->set("type", e.type);
+    o->set("shipment_id", e.shipmentId ? Poco::Dynamic::Var(*e.shipmentId) : Poco::Dynamic::Var());
+    o->set("from", orNull(e.from));
+    o->set("to", orNull(e.to));
+    sdk::JsonObject actor = sdk::makeObject();
+    actor->set("type", toString(e.actor.type));
+    actor->set("id", e.actor.id ? Poco::Dynamic::Var(*e.actor.id) : Poco::Dynamic::Var());
+    o->set("actor", actor);
+    o->set("at", e.at);
+    return o;
+}
+
 } // namespace mercato::ecommerce

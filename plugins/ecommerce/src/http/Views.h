@@ -15,6 +15,8 @@ sdk::JsonArray linesJson(const std::vector<OrderLine>& lines);
 /// A shipment of `order` with its lines.
 sdk::JsonObject shipmentJson(const Order& order, const Shipment& shipment);
 sdk::JsonObject orderJson(const Order& order);
+/// `{id,type,shipment_id|null,from,to,actor:{type,id},at}`.
+sdk::JsonObject eventJson(const OrderEvent& event);
 
 /// `items` rendered by `view`, as a JSON array.
 template <class T, class View>

@@ -67,6 +67,8 @@ const char* const kRecordDelivery =
     "UPDATE shipments SET tracking_number = COALESCE(tracking_number, ?), delivery_status = COALESCE(delivery_status, ?), "
     "updated_at = ? WHERE id = ? AND order_id = ?";
 const char* const kTouchOrder = "UPDATE orders SET version = version + 1, updated_at = ? WHERE id = ?";
+const char* const kEventColumns =
+    "SELECT id, shipment_id, type, from_status, to_status, actor_type, actor_id, created_at FROM order_events WHERE order_id = ? ORDER BY id";
 const char* const kInsertReceipt = "INSERT INTO delivery_webhook_receipts (webhook_id, event_type, order_id, shipment_id, outcome, "
                                    "received_at) VALUES (?, ?, ?, ?, ?, ?)";
 
@@ -233,10 +235,44 @@ Shipment insertShipment(sdk::Transaction& tx, std::int64_t orderId, std::int64_t
     return s;
 }
 
+/// `text` as an SQL string literal. Only for the plugin's own constants (event types, status names),
+/// never for input: those are bound.
+std::string literal(const std::string& text)
+{
+    std::string out = "'";
+    for (char c : text)
+        out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string literalOrNull(const std::optional<std::string>& text) { return text ? literal(*text) : "NULL"; }
+
+/// Appends `events` to the log of order `orderId` in one statement (one round trip however many), each
+/// naming the shipment of its store (found by the unique (order, store) key) or none.
+void writeEvents(sdk::Transaction& tx, std::int64_t orderId, const std::vector<OrderEvent>& events, const std::string& stamp)
+{
+    if (events.empty())
+        return;
+    const std::string order = std::to_string(orderId);
+    std::string sql = "INSERT INTO order_events (order_id, shipment_id, type, from_status, to_status, actor_type, actor_id, created_at) VALUES ";
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        const OrderEvent& e = events[i];
+        const std::string shipment = e.storeId == 0 ? "NULL"
+                                                    : "(SELECT id FROM shipments WHERE order_id = " + order + " AND store_id = "
+                                                          + std::to_string(e.storeId) + ")";
+        sql += (i ? ", (" : "(") + order + ", " + shipment + ", " + literal(e.type) + ", " + literalOrNull(e.from) + ", "
+               + literalOrNull(e.to) + ", " + literal(toString(e.actor.type)) + ", "
+               + (e.actor.id ? std::to_string(*e.actor.id) : std::string("NULL")) + ", " + literal(stamp) + ")";
+    }
+    Statement st(tx.session());
+    st << sql;
+    st.execute();
+}
+
 /// One attempt at createOrder. AtOnce takes the stock of all lines in one statement and gives up
 /// (nullopt, rolled back) when any is short, leaving it to a ByLine attempt to name the line.
 std::optional<std::variant<Order, StockShortfall>> buyOrder(sdk::Database& db, const Order& input, const std::vector<OrderLine>& lines,
-                                                            StockTaking taking)
+                                                            const std::vector<OrderEvent>& events, StockTaking taking)
 {
     // The inserts first, the stock last: product rows are locked from their UPDATE to the commit, so
     // nothing else should run in between. The order returned is built from what was written (a
@@ -262,6 +298,7 @@ std::optional<std::variant<Order, StockShortfall>> buyOrder(sdk::Database& db, c
         line.createdAt = order.createdAt;
     }
     insertLines(tx, order.lines);
+    writeEvents(tx, order.id, events, order.createdAt);
     if (taking == StockTaking::AtOnce) {
         if (!takeStockAtOnce(tx, lines, order.createdAt))
             return std::nullopt;
@@ -298,6 +335,7 @@ OrderStore::Applied applyIn(sdk::Transaction& tx, sdk::Outbox& outbox, const Ord
     Poco::Int64 orderId = change.orderId;
     if (!nextVersion(tx, change.orderId, change.expectedVersion, change.status, stamp))
         return {Applied::Kind::Outdated};
+    writeEvents(tx, change.orderId, change.events, stamp); // before a shipment they name may be removed
     if (!change.liveStores.empty()) {
         // Locked reads: a concurrent soft delete of one either committed before (seen here) or waits
         // for this transaction (SQLite has one writer anyway). Nothing is written yet but the version,
@@ -344,15 +382,16 @@ OrderStore::Applied applyIn(sdk::Transaction& tx, sdk::Outbox& outbox, const Ord
 
 } // namespace
 
-std::variant<Order, StockShortfall> SqlOrderStore::createOrder(const Order& input, const std::vector<OrderLine>& lines)
+std::variant<Order, StockShortfall> SqlOrderStore::createOrder(const Order& input, const std::vector<OrderLine>& lines,
+                                                              const std::vector<OrderEvent>& events)
 {
     // Several distinct products: their stock in one statement. When some is short, that attempt is
     // rolled back and the order bought again line by line, which names the first line short of stock
     // (or succeeds, if stock came back in between: either way all lines or none).
     if (lines.size() > 1 && distinctProducts(lines))
-        if (auto result = buyOrder(_db, input, lines, StockTaking::AtOnce))
+        if (auto result = buyOrder(_db, input, lines, events, StockTaking::AtOnce))
             return *result;
-    return *buyOrder(_db, input, lines, StockTaking::ByLine);
+    return *buyOrder(_db, input, lines, events, StockTaking::ByLine);
 }
 
 std::optional<StockShortfall> SqlOrderStore::firstShortfall(const std::vector<OrderLine>& lines)
@@ -364,7 +403,8 @@ std::optional<StockShortfall> SqlOrderStore::firstShortfall(const std::vector<Or
 }
 
 std::variant<OrderLine, StockShortfall, OrderStore::Outdated> SqlOrderStore::addLine(std::int64_t orderId, std::int64_t expectedVersion,
-                                                                                     const OrderLine& input, bool newShipment)
+                                                                                     const OrderLine& input, bool newShipment,
+                                                                                     const std::vector<OrderEvent>& events)
 {
     sdk::Transaction tx(_db);
     const std::string stamp = sdk::utcNow();
@@ -376,6 +416,7 @@ std::variant<OrderLine, StockShortfall, OrderStore::Outdated> SqlOrderStore::add
     lines.front().orderId = orderId;
     lines.front().createdAt = stamp;
     insertLines(tx, lines);
+    writeEvents(tx, orderId, events, stamp);
     if (takeStock(tx, lines, 1, stamp)) // last: see createOrder
         return StockShortfall{0};
     tx.commit();
@@ -423,7 +464,8 @@ OrderStore::Applied SqlOrderStore::apply(const OrderChange& change)
     return applied;
 }
 
-bool SqlOrderStore::recordDelivery(std::int64_t orderId, std::int64_t shipmentId, const DeliveryInfo& delivery)
+bool SqlOrderStore::recordDelivery(std::int64_t orderId, std::int64_t shipmentId, const DeliveryInfo& delivery,
+                                   const std::vector<OrderEvent>& events)
 {
     sdk::Transaction tx(_db);
     std::string tracking = delivery.trackingNumber, status = delivery.status, stamp = sdk::utcNow(), touched = stamp;
@@ -435,8 +477,39 @@ bool SqlOrderStore::recordDelivery(std::int64_t orderId, std::int64_t shipmentId
     if (touch.execute() != 1)
         return false;
     tx.session() << kRecordDelivery, use(tracking), use(status), use(stamp), use(shipment), use(order), now;
+    writeEvents(tx, orderId, events, stamp);
     tx.commit();
     return true;
+}
+
+std::vector<OrderEvent> SqlOrderStore::events(std::int64_t orderId)
+{
+    Poco::Data::Session session = _db.session();
+    Statement st(session);
+    Poco::Int64 id = orderId;
+    st << kEventColumns, use(id);
+    st.execute();
+    RecordSet rs(st);
+    std::vector<OrderEvent> events;
+    const auto optionalText = [&rs](std::size_t column, std::size_t row) {
+        return rs.value(column, row).isEmpty() ? std::nullopt : std::optional<std::string>(text(rs, column, row));
+    };
+    for (std::size_t i = 0; i < rs.rowCount(); ++i) {
+        OrderEvent e;
+        e.id = integer(rs, 0, i);
+        if (!rs.value(1, i).isEmpty())
+            e.shipmentId = integer(rs, 1, i);
+        e.type = text(rs, 2, i);
+        e.from = optionalText(3, i);
+        e.to = optionalText(4, i);
+        const std::string actor = text(rs, 5, i);
+        e.actor.type = actor == "user" ? EventActor::Type::User : actor == "service" ? EventActor::Type::Service : EventActor::Type::System;
+        if (!rs.value(6, i).isEmpty())
+            e.actor.id = integer(rs, 6, i);
+        e.at = text(rs, 7, i);
+        events.push_back(std::move(e));
+    }
+    return events;
 }
 
 OrderStore::ReceiptResult SqlOrderStore::recordDeliveryEvent(const DeliveryReceipt& r, const std::optional<OrderChange>& change)

@@ -15,14 +15,17 @@ class SqlOrderStore final : public OrderStore {
 public:
     SqlOrderStore(sdk::Database& db, std::shared_ptr<sdk::Outbox> outbox) : _db(db), _outbox(std::move(outbox)) {}
 
-    std::variant<Order, StockShortfall> createOrder(const Order& order, const std::vector<OrderLine>& lines) override;
+    std::variant<Order, StockShortfall> createOrder(const Order& order, const std::vector<OrderLine>& lines,
+                                                    const std::vector<OrderEvent>& events) override;
     std::optional<StockShortfall> firstShortfall(const std::vector<OrderLine>& lines) override;
     std::variant<OrderLine, StockShortfall, Outdated> addLine(std::int64_t orderId, std::int64_t expectedVersion, const OrderLine& line,
-                                                              bool newShipment) override;
+                                                              bool newShipment, const std::vector<OrderEvent>& events) override;
     std::optional<Order> findOrder(std::int64_t id) override;
     Slice<Order> listOrders(const OrderQuery& query) override;
     Applied apply(const OrderChange& change) override;
-    bool recordDelivery(std::int64_t orderId, std::int64_t shipmentId, const DeliveryInfo& delivery) override;
+    bool recordDelivery(std::int64_t orderId, std::int64_t shipmentId, const DeliveryInfo& delivery,
+                        const std::vector<OrderEvent>& events) override;
+    std::vector<OrderEvent> events(std::int64_t orderId) override;
     ReceiptResult recordDeliveryEvent(const DeliveryReceipt& receipt, const std::optional<OrderChange>& change) override;
 
 private:

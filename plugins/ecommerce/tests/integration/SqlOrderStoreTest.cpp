@@ -97,7 +97,7 @@ public:
     {
         const Order o = *_orders->findOrder(orderId);
         const OrderLine l = lineOf(productId, quantity);
-        return _orders->addLine(orderId, o.version, l, shipmentOfStore(o, l.storeId) == nullptr);
+        return _orders->addLine(orderId, o.version, l, shipmentOfStore(o, l.storeId) == nullptr, {});
     }
 
     Order move(std::int64_t orderId, OrderStatus to) { return _domain->changeStatus(_admin, orderId, to); }
@@ -108,7 +108,7 @@ public:
         o.userId = userId;
         o.buyerName = "Ada";
         o.deliveryAddress = "2 Home Lane";
-        return std::get<Order>(_orders->createOrder(o, {}));
+        return std::get<Order>(_orders->createOrder(o, {}, {}));
     }
 
     std::int64_t stock(std::int64_t productId) { return _catalog->findProduct(productId)->quantity; }
@@ -158,7 +158,7 @@ public:
         o.userId = 42;
         o.buyerName = "Ada";
         o.deliveryAddress = "2 Home Lane";
-        Order made = std::get<Order>(_orders->createOrder(o, lines({{p2.id, 2}, {p1.id, 1}, {p2.id, 1}})));
+        Order made = std::get<Order>(_orders->createOrder(o, lines({{p2.id, 2}, {p1.id, 1}, {p2.id, 1}}), {}));
         CPPUNIT_ASSERT_EQUAL(std::size_t(19), made.createdAt.size());
         assertSameOrder(*_orders->findOrder(made.id), made);
         // One shipment per store, in the order the stores first appear.
@@ -178,7 +178,7 @@ public:
         CPPUNIT_ASSERT(empty.shipments.empty());
         // A refused line leaves the order as it was, and so does a line added at an old version.
         CPPUNIT_ASSERT(std::holds_alternative<StockShortfall>(add(made.id, p1.id, 2)));
-        CPPUNIT_ASSERT(std::holds_alternative<OrderStore::Outdated>(_orders->addLine(made.id, made.version, lineOf(p1.id, 1), false)));
+        CPPUNIT_ASSERT(std::holds_alternative<OrderStore::Outdated>(_orders->addLine(made.id, made.version, lineOf(p1.id, 1), false, {})));
         assertSameOrder(*_orders->findOrder(made.id), *stored);
         CPPUNIT_ASSERT_EQUAL(std::int64_t(1), stock(p1.id));
     }
@@ -191,7 +191,7 @@ public:
         o.userId = 42;
         o.buyerName = "Ada";
         o.deliveryAddress = "2 Home Lane";
-        auto failed = _orders->createOrder(o, lines({{p1.id, 2}, {p2.id, 2}}));
+        auto failed = _orders->createOrder(o, lines({{p1.id, 2}, {p2.id, 2}}), {});
         CPPUNIT_ASSERT(std::holds_alternative<StockShortfall>(failed));
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), std::get<StockShortfall>(failed).index);
         // The question "is there enough?" takes nothing either.
@@ -200,7 +200,7 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::int64_t(5), stock(p1.id));
         CPPUNIT_ASSERT_EQUAL(std::int64_t(0), _orders->listOrders({}).total);
 
-        auto made = _orders->createOrder(o, lines({{p1.id, 5}, {p2.id, 1}}));
+        auto made = _orders->createOrder(o, lines({{p1.id, 5}, {p2.id, 1}}), {});
         CPPUNIT_ASSERT(std::holds_alternative<Order>(made));
         const Order& order = std::get<Order>(made);
         CPPUNIT_ASSERT_EQUAL(std::size_t(2), order.lines.size());
@@ -247,10 +247,10 @@ public:
         o.buyerName = "Ada";
         o.deliveryAddress = "2 Home Lane";
         // Stock is taken in product id order, but the failure named is the first line of the request.
-        auto failed = std::get<StockShortfall>(_orders->createOrder(o, lines({{p2.id, 2}, {p1.id, 2}})));
+        auto failed = std::get<StockShortfall>(_orders->createOrder(o, lines({{p2.id, 2}, {p1.id, 2}}), {}));
         CPPUNIT_ASSERT_EQUAL(std::size_t(0), failed.index);
         CPPUNIT_ASSERT_EQUAL(std::size_t(1), _orders->firstShortfall(lines({{p2.id, 1}, {p1.id, 2}}))->index);
-        auto made = std::get<Order>(_orders->createOrder(o, lines({{p2.id, 1}, {p1.id, 1}})));
+        auto made = std::get<Order>(_orders->createOrder(o, lines({{p2.id, 1}, {p1.id, 1}}), {}));
         CPPUNIT_ASSERT_EQUAL(p2.id, made.lines.at(0).productId);
         CPPUNIT_ASSERT_EQUAL(p1.id, made.lines.at(1).productId);
         CPPUNIT_ASSERT(made.lines.at(0).id < made.lines.at(1).id);
@@ -490,6 +490,66 @@ public:
         CPPUNIT_ASSERT(_orders->recordDeliveryEvent({"evt_8", type, o.id, first, "stale"}, std::nullopt) == OrderStore::ReceiptResult::Recorded);
     }
 
+    void eventsAreWrittenWithTheirChanges()
+    {
+        Store s = store("S"), t = store("T");
+        Product p = product(s.id, "Lamp", 5), q = product(t.id, "Rug", 5);
+        const sdk::Principal buyer = buyerOf(42);
+        Order o = _domain->createOrder(buyer, std::string("2 Home Lane"), {{p.id, 1}, {q.id, 2}});
+        const std::int64_t shipS = o.shipments.at(0).id, shipT = o.shipments.at(1).id;
+        const OrderLine extra = _domain->addLine(buyer, o.id, {p.id, 1});
+        _domain->removeLine(buyer, o.id, extra.id);
+        CPPUNIT_ASSERT_EQUAL(std::string("404"), refusal([&] { _domain->removeLine(buyer, o.id, extra.id); })); // no event for a refusal
+        move(o.id, OrderStatus::Confirmed);
+        move(o.id, OrderStatus::Dispatched);
+        CPPUNIT_ASSERT(_domain->recordDelivery(o.id, shipS, {"TNS", "READY_FOR_PICK_UP"}));
+        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_1", Orders::kStatusChanged, o.id, shipS, {"TNS", "DELIVERED"}, 2)
+                       == WebhookOutcome::Applied);
+        CPPUNIT_ASSERT(_domain->receiveDeliveryEvent("evt_1", Orders::kStatusChanged, o.id, shipS, {"TNS", "DELIVERED"}, 2)
+                       == WebhookOutcome::Duplicate);
+        std::vector<std::string> log;
+        for (const auto& e : _orders->events(o.id))
+            log.push_back(e.type + " " + (e.shipmentId ? (*e.shipmentId == shipS ? "S" : *e.shipmentId == shipT ? "T" : "?") : "-") + " "
+                          + e.from.value_or("-") + ">" + e.to.value_or("-") + " " + toString(e.actor.type) + ":"
+                          + (e.actor.id ? std::to_string(*e.actor.id) : "-"));
+        const std::vector<std::string> expected{
+            "created - ->CREATED user:42",
+            "line_added S ->- user:42",
+            "line_added T ->- user:42",
+            "line_added S ->- user:42",
+            "line_removed S ->- user:42",
+            "status_changed S CREATED>CONFIRMED user:1",
+            "status_changed T CREATED>CONFIRMED user:1",
+            "status_changed S CONFIRMED>DISPATCHED user:1",
+            "status_changed T CONFIRMED>DISPATCHED user:1",
+            "delivery_created S ->READY_FOR_PICK_UP service:-",
+            "delivery_status_received S READY_FOR_PICK_UP>DELIVERED service:-",
+            "status_changed S DISPATCHED>DELIVERED service:-",
+        };
+        std::string joined;
+        for (const auto& line : log)
+            joined += line + "\n";
+        CPPUNIT_ASSERT_EQUAL_MESSAGE(joined, expected.size(), log.size());
+        CPPUNIT_ASSERT_MESSAGE(joined, log == expected);
+        // A seller sees only the events of their shipment.
+        const sdk::Principal seller{7, role::kSeller, "seller@example.com", "Seller", nullptr};
+        StorePatch members;
+        members.usersIds = std::vector<std::int64_t>{99};
+        _catalog->updateStore(t.id, members); // T has another seller now: seller 7 sells S only
+        for (const auto& e : _domain->events(seller, o.id))
+            CPPUNIT_ASSERT(e.shipmentId && *e.shipmentId == shipS);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(8), _domain->events(seller, o.id).size());
+        // A cancelled order logs each shipment's move and the cancellation.
+        Order c = _domain->createOrder(buyer, std::string("2 Home Lane"), {{p.id, 1}});
+        _domain->changeStatus(buyer, c.id, OrderStatus::Cancelled);
+        const auto cancelled = _orders->events(c.id);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(4), cancelled.size());
+        CPPUNIT_ASSERT_EQUAL(std::string("status_changed"), cancelled[2].type);
+        CPPUNIT_ASSERT_EQUAL(std::string("cancelled"), cancelled[3].type);
+        CPPUNIT_ASSERT(!cancelled[3].shipmentId);
+        CPPUNIT_ASSERT_EQUAL(std::string("CREATED"), *cancelled[3].from);
+    }
+
 private:
     std::unique_ptr<test::TestDatabase> _db;
     std::shared_ptr<host::SqlOutbox> _outbox;
@@ -512,6 +572,7 @@ private:
     CPPUNIT_TEST(changesAreWrittenOnlyAtTheVersionRead);           \
     CPPUNIT_TEST(ordersRefuseLinesByReason);                       \
     CPPUNIT_TEST(deliveryEventsAreDedupedAndOrdered);              \
+    CPPUNIT_TEST(eventsAreWrittenWithTheirChanges);                \
     CPPUNIT_TEST_SUITE_END()
 
 class SqlOrderStoreSqliteTest : public SqlOrderStoreTest<sdk::Dialect::SQLite> {

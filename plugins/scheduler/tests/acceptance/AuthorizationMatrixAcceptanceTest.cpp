@@ -309,6 +309,7 @@ const std::vector<Row<kEcommerceColumns>> kEcommerceRows = {
     {"PUT",    "/orders/{id}",                            "a new CONFIRMED order, to DISPATCHED",        {401, 200, 200, 404, 403, 404, 403}},
     {"PUT",    "/orders/{id}",                            "a new DISPATCHED order, to DELIVERED",        {401, 403, 403, 404, 403, 404, 200}},
     {"PUT",    "/orders/{id}",                            "a new CREATED order, to CANCELLED",           {401, 200, 403, 404, 200, 404, 403}},
+    {"GET",    "/orders/{id}/events",                     "the order",                                   {401, 200, 200, 404, 200, 404, 200}},
     {"PUT",    "/orders/{id}/shipments/{sid}",            "a new CREATED order's shipment, to CONFIRMED", {401, 200, 200, 404, 403, 404, 403}},
     {"PUT",    "/orders/{id}/shipments/{sid}",            "a new CREATED order's shipment, to CANCELLED", {401, 200, 403, 404, 403, 404, 403}},
     {"PUT",    "/orders/{id}/shipments/{sid}",            "a new DISPATCHED order's shipment, to DELIVERED", {401, 403, 403, 404, 403, 404, 200}},
