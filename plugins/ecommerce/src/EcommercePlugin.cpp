@@ -40,7 +40,11 @@ public:
                  integerKey("delivery.retryEvery", 600, 1, 604800, "seconds between further retries after the schedule"),
                  integerKey("delivery.giveUpAfter", 604800, 1, 31536000, "seconds after the dispatch when a failing delivery request is dead"),
                  stringKey("delivery.receiverUrl", "",
-                           "this service's POST /webhooks/delivery URL as the delivery service reaches it; set: subscribe at start")},
+                           "this service's POST /webhooks/delivery URL as the delivery service reaches it; set: subscribe at start"),
+                 integerKey("orders.reservationMinutes", 0, 0, 525600,
+                            "minutes an order may stay CREATED before its unconfirmed shipments are cancelled and their stock "
+                            "released (0: never; needs the scheduler plugin)"),
+                 integerKey("orders.reservationCheckSeconds", 60, 1, 3600, "seconds between two looks for expired reservations")},
                 "Stores, products, orders and the delivery webhook receiver (API.md §2)",
                 {"scheduler"}};
     }
@@ -110,6 +114,21 @@ public:
         subscribeOptions.retry.repeatEvery = 300;
         subscribeOptions.retry.giveUpAfter = 0; // until the delivery service answers
         jobs->handle(kSubscribeTopic, subscribeOptions, [subscription](const sdk::Job& job) { return subscription->run(job); });
+        if (auto tasks = ctx.services().find<sdk::PeriodicTasks>(); tasks && config.getInt("orders.reservationMinutes") > 0) {
+            Orders* orders = _orders.get();
+            const std::int64_t minutes = config.getInt("orders.reservationMinutes");
+            sdk::Counter& expired = ctx.metrics().counter("mercato_ecommerce_reservations_expired_total",
+                                                          "Orders whose reservations expired (unconfirmed shipments cancelled)");
+            tasks->add("ecommerce.reservations", std::chrono::seconds(config.getInt("orders.reservationCheckSeconds")),
+                       [orders, minutes, &expired] {
+                           constexpr std::size_t kBatch = 100;
+                           const std::string cutoff = sdk::utcFromNow(-minutes * 60);
+                           for (std::size_t n = kBatch; n == kBatch;) {
+                               n = orders->expireReservations(cutoff, kBatch);
+                               expired.inc(n);
+                           }
+                       });
+        }
         if (!receiver.empty() && ctx.serving()) {
             sdk::Transaction tx(ctx.database());
             Poco::SHA1Engine digest;

@@ -107,6 +107,8 @@ public:
     /// webhook brought. False when there is no such order (Orders found the shipment in it).
     virtual bool recordDelivery(std::int64_t orderId, std::int64_t shipmentId, const DeliveryInfo& delivery,
                                 const std::vector<OrderEvent>& events) = 0;
+    /// Ids of up to `limit` orders in CREATED created before `stamp` (UTC `YYYY-MM-DD HH:MM:SS`), oldest first.
+    virtual std::vector<std::int64_t> createdBefore(const std::string& stamp, std::size_t limit) = 0;
     /// The order's event log, oldest first.
     virtual std::vector<OrderEvent> events(std::int64_t orderId) = 0;
     enum class ReceiptResult {

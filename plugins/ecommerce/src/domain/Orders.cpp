@@ -395,6 +395,30 @@ Order Orders::changeShipmentStatus(const sdk::Principal& caller, std::int64_t or
     throw concurrentChange();
 }
 
+std::size_t Orders::expireReservations(const std::string& createdBefore, std::size_t batch)
+{
+    const EventActor system{EventActor::Type::System, std::nullopt};
+    std::size_t expired = 0;
+    for (std::int64_t id : _orders.createdBefore(createdBefore, batch)) {
+        for (int round = 0; round < kRounds; ++round) {
+            const auto order = _orders.findOrder(id);
+            if (!order || order->status != OrderStatus::Created)
+                break; // moved on since it was listed
+            std::vector<ShipmentMove> moves;
+            for (const auto& s : order->shipments)
+                if (s.status == OrderStatus::Created)
+                    moves.push_back({s.id, OrderStatus::Created, OrderStatus::Cancelled});
+            OrderChange change = changeFor(*order, moves, OrderStatus::Cancelled, system);
+            change.events.push_back(event("expired", 0, std::string(toString(order->status)), std::string(toString(change.status)), system));
+            if (_orders.apply(change)) {
+                ++expired;
+                break;
+            }
+        }
+    }
+    return expired;
+}
+
 const Shipment* Orders::shipmentOfDelivery(const Order& order, std::optional<std::int64_t> shipmentId, const std::string& trackingNumber)
 {
     const auto& all = order.shipments;

@@ -64,6 +64,13 @@ public:
     /// answer); false when the order or the shipment does not exist.
     bool recordDelivery(std::int64_t orderId, std::optional<std::int64_t> shipmentId, const DeliveryInfo& delivery);
 
+    /// Releases the reservations of orders left CREATED since before `createdBefore` (UTC
+    /// `YYYY-MM-DD HH:MM:SS`): every shipment of such an order that is still CREATED is cancelled
+    /// and its stock restored (an order without lines is cancelled), with an `expired` event, by
+    /// the system. Shipments a seller confirmed go on. At most `batch` orders per call; returns how
+    /// many were expired (call again while it returns `batch`).
+    std::size_t expireReservations(const std::string& createdBefore, std::size_t batch);
+
     /// The outbox message of a dispatched shipment (topic kDispatchTopic, key the order id): what the
     /// delivery service needs to create its delivery, from `origin`'s warehouse, with the
     /// shipment's lines. Conflict when `origin` has no warehouse address.

@@ -67,6 +67,8 @@ const char* const kRecordDelivery =
     "UPDATE shipments SET tracking_number = COALESCE(tracking_number, ?), delivery_status = COALESCE(delivery_status, ?), "
     "updated_at = ? WHERE id = ? AND order_id = ?";
 const char* const kTouchOrder = "UPDATE orders SET version = version + 1, updated_at = ? WHERE id = ?";
+/// Walks ix_orders_status (status, id) from the oldest CREATED order: ids grow with created_at.
+const char* const kCreatedBefore = "SELECT id FROM orders WHERE status = 'CREATED' AND created_at < ? ORDER BY id LIMIT ";
 const char* const kEventColumns =
     "SELECT id, shipment_id, type, from_status, to_status, actor_type, actor_id, created_at FROM order_events WHERE order_id = ? ORDER BY id";
 const char* const kInsertReceipt = "INSERT INTO delivery_webhook_receipts (webhook_id, event_type, order_id, shipment_id, outcome, "
@@ -480,6 +482,15 @@ bool SqlOrderStore::recordDelivery(std::int64_t orderId, std::int64_t shipmentId
     writeEvents(tx, orderId, events, stamp);
     tx.commit();
     return true;
+}
+
+std::vector<std::int64_t> SqlOrderStore::createdBefore(const std::string& stamp, std::size_t limit)
+{
+    Poco::Data::Session session = _db.session();
+    std::string before = stamp;
+    std::vector<Poco::Int64> ids;
+    session << std::string(kCreatedBefore) + std::to_string(limit), use(before), into(ids), now;
+    return {ids.begin(), ids.end()};
 }
 
 std::vector<OrderEvent> SqlOrderStore::events(std::int64_t orderId)

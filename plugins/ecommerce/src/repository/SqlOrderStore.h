@@ -25,6 +25,7 @@ public:
     Applied apply(const OrderChange& change) override;
     bool recordDelivery(std::int64_t orderId, std::int64_t shipmentId, const DeliveryInfo& delivery,
                         const std::vector<OrderEvent>& events) override;
+    std::vector<std::int64_t> createdBefore(const std::string& stamp, std::size_t limit) override;
     std::vector<OrderEvent> events(std::int64_t orderId) override;
     ReceiptResult recordDeliveryEvent(const DeliveryReceipt& receipt, const std::optional<OrderChange>& change) override;
 

@@ -550,6 +550,41 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("CREATED"), *cancelled[3].from);
     }
 
+    void expiredReservationsReleaseUnconfirmedStock()
+    {
+        Store s = store("S"), t = store("T");
+        Product p = product(s.id, "Lamp", 5), q = product(t.id, "Rug", 5);
+        const sdk::Principal buyer = buyerOf(42);
+        const sdk::Principal sellerOfT{9, role::kSeller, "t@example.com", "T", nullptr};
+        StorePatch members;
+        members.usersIds = std::vector<std::int64_t>{9};
+        _catalog->updateStore(t.id, members);
+        Order both = _domain->createOrder(buyer, std::string("2 Home Lane"), {{p.id, 1}, {q.id, 2}});
+        Order onlyS = _domain->createOrder(buyer, std::string("2 Home Lane"), {{p.id, 2}});
+        Order empty = _domain->createOrder(buyer, std::string("2 Home Lane"), {});
+        _domain->changeStatus(sellerOfT, both.id, OrderStatus::Confirmed); // T's shipment goes on
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), stock(p.id));
+        // Nothing is older than a cut-off in the past.
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), _domain->expireReservations(sdk::utcFromNow(-3600), 100));
+        // Everything CREATED is older than one in the future; a batch of 2 takes the two oldest.
+        const std::string later = sdk::utcFromNow(3600);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), _domain->expireReservations(later, 2));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), _domain->expireReservations(later, 2));
+        CPPUNIT_ASSERT_EQUAL(std::size_t(0), _domain->expireReservations(later, 2));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(5), stock(p.id));
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(3), stock(q.id)); // confirmed: still reserved
+        const Order b = *_orders->findOrder(both.id);
+        CPPUNIT_ASSERT(b.status == OrderStatus::Confirmed);
+        CPPUNIT_ASSERT(b.shipments[0].status == OrderStatus::Cancelled && b.shipments[1].status == OrderStatus::Confirmed);
+        CPPUNIT_ASSERT(_orders->findOrder(onlyS.id)->status == OrderStatus::Cancelled);
+        CPPUNIT_ASSERT(_orders->findOrder(empty.id)->status == OrderStatus::Cancelled);
+        const auto log = _orders->events(onlyS.id);
+        CPPUNIT_ASSERT_EQUAL(std::string("expired"), log.back().type);
+        CPPUNIT_ASSERT(log.back().actor.type == EventActor::Type::System && !log.back().actor.id);
+        CPPUNIT_ASSERT_EQUAL(std::string("CANCELLED"), *log.back().to);
+        CPPUNIT_ASSERT_EQUAL(std::string("CONFIRMED"), *_orders->events(both.id).back().to);
+    }
+
 private:
     std::unique_ptr<test::TestDatabase> _db;
     std::shared_ptr<host::SqlOutbox> _outbox;
@@ -573,6 +608,7 @@ private:
     CPPUNIT_TEST(ordersRefuseLinesByReason);                       \
     CPPUNIT_TEST(deliveryEventsAreDedupedAndOrdered);              \
     CPPUNIT_TEST(eventsAreWrittenWithTheirChanges);                \
+    CPPUNIT_TEST(expiredReservationsReleaseUnconfirmedStock);      \
     CPPUNIT_TEST_SUITE_END()
 
 class SqlOrderStoreSqliteTest : public SqlOrderStoreTest<sdk::Dialect::SQLite> {
