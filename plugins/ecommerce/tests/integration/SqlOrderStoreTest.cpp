@@ -585,6 +585,54 @@ public:
         CPPUNIT_ASSERT_EQUAL(std::string("CONFIRMED"), *_orders->events(both.id).back().to);
     }
 
+    /// Orders written before shipments existed (V002) get one shipment per store of their lines, in
+    /// the order's status; the order's delivery goes to the shipment of its first line's store.
+    void shipmentMigrationSplitsExistingOrders()
+    {
+        test::TestDatabase old(D);
+        (*old).migrate("mercato", mercatoHostMigrations());
+        sdk::MigrationSet before;
+        for (const auto& m : ecommerceMigrations())
+            if (m.version <= 2)
+                before.push_back(m);
+        (*old).migrate("ecommerce", before);
+        {
+            Poco::Data::Session session = (*old).session();
+            const auto run = [&](const std::string& sql) { session << sql, Poco::Data::Keywords::now; };
+            run("INSERT INTO orders (id, user_id, buyer_name, status, delivery_address, tracking_number, delivery_status, delivery_sequence, "
+                "created_at, updated_at) VALUES (10, 42, 'Ada', 'DISPATCHED', '2 Home Lane', 'TN10', 'IN_ORIGIN', 2, '2026-01-01 00:00:00', "
+                "'2026-01-02 00:00:00')");
+            run("INSERT INTO orders (id, user_id, buyer_name, status, delivery_address, created_at, updated_at) VALUES "
+                "(11, 42, 'Ada', 'CREATED', '2 Home Lane', '2026-01-01 00:00:00', '2026-01-01 00:00:00')");
+            // Order 10: lines of store 7 (first), 8, 7; order 11: none.
+            for (const char* values : {"(100, 10, 1, 7, 'Lamp', 1, '2026-01-01 00:00:00')", "(101, 10, 2, 8, 'Rug', 2, '2026-01-01 00:00:00')",
+                                       "(102, 10, 3, 7, 'Mug', 1, '2026-01-01 00:00:00')"})
+                run(std::string("INSERT INTO order_lines (id, order_id, product_id, store_id, name, quantity, created_at) VALUES ") + values);
+        }
+        (*old).migrate("ecommerce", ecommerceMigrations());
+        SqlOrderStore store(*old, std::make_shared<host::SqlOutbox>(*old));
+        const Order o = *store.findOrder(10);
+        CPPUNIT_ASSERT_EQUAL(std::size_t(2), o.shipments.size());
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(7), o.shipments[0].storeId);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(8), o.shipments[1].storeId);
+        for (const auto& s : o.shipments)
+            CPPUNIT_ASSERT(s.status == OrderStatus::Dispatched);
+        CPPUNIT_ASSERT(o.shipments[0].delivery && o.shipments[0].delivery->trackingNumber == "TN10");
+        CPPUNIT_ASSERT_EQUAL(std::string("IN_ORIGIN"), o.shipments[0].delivery->status);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(2), o.shipments[0].deliverySequence);
+        CPPUNIT_ASSERT(!o.shipments[1].delivery);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(0), o.version);
+        CPPUNIT_ASSERT(store.findOrder(11)->shipments.empty());
+        // The old delivery's events (no shipment named) still reach it, by its tracking number.
+        SqlCatalogStore catalog(*old);
+        Orders orders(store, catalog);
+        CPPUNIT_ASSERT(orders.receiveDeliveryEvent("evt_old", Orders::kStatusChanged, 10, std::nullopt, {"TN10", "DELIVERED"}, 3)
+                       == WebhookOutcome::Applied);
+        const Order after = *store.findOrder(10);
+        CPPUNIT_ASSERT(after.shipments[0].status == OrderStatus::Delivered);
+        CPPUNIT_ASSERT(after.status == OrderStatus::Dispatched);
+    }
+
 private:
     std::unique_ptr<test::TestDatabase> _db;
     std::shared_ptr<host::SqlOutbox> _outbox;
@@ -609,6 +657,7 @@ private:
     CPPUNIT_TEST(deliveryEventsAreDedupedAndOrdered);              \
     CPPUNIT_TEST(eventsAreWrittenWithTheirChanges);                \
     CPPUNIT_TEST(expiredReservationsReleaseUnconfirmedStock);      \
+    CPPUNIT_TEST(shipmentMigrationSplitsExistingOrders);           \
     CPPUNIT_TEST_SUITE_END()
 
 class SqlOrderStoreSqliteTest : public SqlOrderStoreTest<sdk::Dialect::SQLite> {
