@@ -46,6 +46,7 @@ list(APPEND MERCATO_ACCEPTANCE_SUITES
     EcommerceCatalogAcceptanceTest
     EcommerceOrdersAcceptanceTest
     EcommerceOrderStatusAcceptanceTest
+    EcommerceShipmentsAcceptanceTest
     EcommerceOrderEventsAcceptanceTest
     EcommerceInputAcceptanceTest
     JsonInputAcceptanceTest

@@ -98,13 +98,6 @@ Arr jobsOf(const HttpTestClient& http, const std::string& adminToken, const std:
     return itemsOf(r);
 }
 
-std::int64_t deadJobs(const HttpTestClient& http, const std::string& adminToken)
-{
-    HttpReply r = http.get("/admin/jobs?state=dead", adminToken);
-    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
-    return totalOf(r);
-}
-
 // ---- the delivery side -----------------------------------------------------------------------
 
 /// The id of the client's webhook subscription of `url` (GET /webhooks), 0 when there is none.

@@ -46,6 +46,14 @@ bool eventually(Probe probe, int seconds = 30)
 }
 
 /// The last `chars` characters of a file ("" when it does not exist).
+/// How many jobs of a host are dead (GET /admin/jobs?state=dead as its admin).
+inline std::int64_t deadJobs(const HttpTestClient& http, const std::string& adminToken)
+{
+    HttpReply r = http.get("/admin/jobs?state=dead", adminToken);
+    CPPUNIT_ASSERT_EQUAL_MESSAGE(r.body, 200, r.status);
+    return totalOf(r);
+}
+
 inline std::string fileTail(const std::string& path, std::size_t chars = 4000)
 {
     std::ifstream in(path);
