@@ -11,6 +11,9 @@ list(APPEND MERCATO_UNIT_SUITES
     SigninLimiterTest
     HashGateTest
     OrderRulesTest
+    CatalogTest
+    OrdersTest
+    ShipmentsTest
     WebhookSignatureTest
     StatusMachineTest
     SlotsTest
