@@ -54,15 +54,22 @@ sdk::JsonArray linesJson(const std::vector<OrderLine>& lines)
     return arrayOf(lines, lineJson);
 }
 
-sdk::JsonObject deliveryJson(const std::optional<DeliveryInfo>& delivery)
+namespace {
+
+/// `delivery` of an order or a shipment: `{tracking_number,status}` or null.
+void setDelivery(sdk::JsonObject& o, const std::optional<DeliveryInfo>& delivery)
 {
-    if (!delivery)
-        return nullptr;
+    if (!delivery) {
+        o->set("delivery", Poco::Dynamic::Var());
+        return;
+    }
     sdk::JsonObject d = sdk::makeObject();
     d->set("tracking_number", delivery->trackingNumber);
     d->set("status", delivery->status);
-    return d;
+    o->set("delivery", d);
 }
+
+} // namespace
 
 sdk::JsonObject shipmentJson(const Order& order, const Shipment& s)
 {
@@ -71,10 +78,7 @@ sdk::JsonObject shipmentJson(const Order& order, const Shipment& s)
     o->set("store_id", s.storeId);
     o->set("status", toString(s.status));
     o->set("lines", linesJson(linesOf(order, s)));
-    if (s.delivery)
-        o->set("delivery", deliveryJson(s.delivery));
-    else
-        o->set("delivery", Poco::Dynamic::Var());
+    setDelivery(o, s.delivery);
     o->set("created_at", s.createdAt);
     o->set("updated_at", s.updatedAt);
     return o;
@@ -88,10 +92,7 @@ sdk::JsonObject orderJson(const Order& order)
     o->set("user_id", order.userId);
     o->set("delivery_address", order.deliveryAddress);
     o->set("products", linesJson(order.lines));
-    if (order.delivery)
-        o->set("delivery", deliveryJson(order.delivery));
-    else
-        o->set("delivery", Poco::Dynamic::Var());
+    setDelivery(o, order.delivery);
     sdk::JsonArray shipments = sdk::makeArray();
     for (const auto& s : order.shipments)
         shipments->add(shipmentJson(order, s));

@@ -107,10 +107,7 @@ std::optional<Store> SqlCatalogStore::findStore(std::int64_t id)
     Statement st(session);
     Poco::Int64 storeId = id;
     st << std::string("SELECT ") + kStoreColumns + " FROM stores s WHERE s.id = ? AND s.deleted_at IS NULL", use(storeId);
-    auto stores = readAll(session, st, readStores);
-    if (stores.empty())
-        return std::nullopt;
-    return stores.front();
+    return readOne(session, st, readStores);
 }
 
 Slice<Store> SqlCatalogStore::listStores(const StoreQuery& query)
@@ -200,10 +197,7 @@ std::optional<Product> SqlCatalogStore::findProduct(std::int64_t id)
     Statement st(session);
     Poco::Int64 productId = id;
     st << kFindProduct, use(productId);
-    auto products = readAll(session, st, readProducts);
-    if (products.empty())
-        return std::nullopt;
-    return products.front();
+    return readOne(session, st, readProducts);
 }
 
 Slice<Product> SqlCatalogStore::listProducts(const ProductQuery& query)

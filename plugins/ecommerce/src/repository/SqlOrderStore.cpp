@@ -431,10 +431,7 @@ std::optional<Order> SqlOrderStore::findOrder(std::int64_t id)
     Statement st(session);
     Poco::Int64 orderId = id;
     st << std::string("SELECT ") + kOrderColumns + " FROM orders o WHERE o.id = ?", use(orderId);
-    auto orders = readAll(session, st, readOrders);
-    if (orders.empty())
-        return std::nullopt;
-    return orders.front();
+    return readOne(session, st, readOrders);
 }
 
 Slice<Order> SqlOrderStore::listOrders(const OrderQuery& query)

@@ -8,17 +8,20 @@
 #include <Poco/Data/Session.h>
 #include <Poco/Data/Statement.h>
 
+#include <optional>
 #include <string>
 
 namespace mercato::ecommerce {
 
-/// Executes `st` and maps its rows with `read(session, recordSet)`.
+/// Executes `st`, which selects at most one row by key, and maps it with `read(session, recordSet)`;
+/// nullopt when there is none.
 template <class Read>
-auto readAll(Poco::Data::Session& session, Poco::Data::Statement& st, Read read)
+auto readOne(Poco::Data::Session& session, Poco::Data::Statement& st, Read read)
 {
     st.execute();
     Poco::Data::RecordSet rs(st);
-    return read(session, rs);
+    auto rows = read(session, rs);
+    return rows.empty() ? std::nullopt : std::make_optional(std::move(rows.front()));
 }
 
 /// One page of a list and the exact total of the filtered list, in one statement (one snapshot and one
