@@ -1,5 +1,6 @@
 // The catalog repository on both dialects: stores and their sellers, products, soft deletes that
 // hide a store's products, pages in id order with exact totals, and what buying needs to know.
+#include "CatalogRows.h"
 #include "TestDatabase.h"
 #include "repository/SqlCatalogStore.h"
 
@@ -27,22 +28,11 @@ public:
 
     Store store(const std::string& name, const std::string& warehouse = "1 Dock Road")
     {
-        Store s;
-        s.name = name;
-        s.description = "d";
-        s.warehouseAddress = warehouse;
-        s.usersIds = {7, 8};
-        return _catalog->createStore(s);
+        return test::createStore(*_catalog, name, warehouse);
     }
-
     Product product(std::int64_t storeId, const std::string& name, std::int64_t quantity)
     {
-        Product p;
-        p.storeId = storeId;
-        p.name = name;
-        p.shortDescription = "s";
-        p.quantity = quantity;
-        return _catalog->createProduct(p);
+        return test::createProduct(*_catalog, storeId, name, quantity);
     }
 
     void catalog()

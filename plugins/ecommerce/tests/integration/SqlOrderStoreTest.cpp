@@ -4,6 +4,7 @@
 // message, conditional delivery updates; and, over these SQL stores, how Orders refuses what
 // cannot be bought or dispatched and applies delivery webhooks.
 #include "SqlOutbox.h"
+#include "CatalogRows.h"
 #include "TestDatabase.h"
 #include "domain/Orders.h"
 #include "domain/Shipments.h"
@@ -51,22 +52,11 @@ public:
 
     Store store(const std::string& name, const std::string& warehouse = "1 Dock Road")
     {
-        Store s;
-        s.name = name;
-        s.description = "d";
-        s.warehouseAddress = warehouse;
-        s.usersIds = {7, 8};
-        return _catalog->createStore(s);
+        return test::createStore(*_catalog, name, warehouse);
     }
-
     Product product(std::int64_t storeId, const std::string& name, std::int64_t quantity)
     {
-        Product p;
-        p.storeId = storeId;
-        p.name = name;
-        p.shortDescription = "s";
-        p.quantity = quantity;
-        return _catalog->createProduct(p);
+        return test::createProduct(*_catalog, storeId, name, quantity);
     }
 
     /// A line of `quantity` units of a live product, as Orders resolves it before buying.
