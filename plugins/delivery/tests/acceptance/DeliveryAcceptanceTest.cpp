@@ -5,6 +5,7 @@
 // full lifecycle on SQLite and MariaDB, concurrent creates of one order, and shipments of an order
 // (one delivery each, in the JSON and in the webhook events).
 #include "DeliveryService.h"
+#include "WebhookReceiver.h"
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
@@ -14,14 +15,6 @@
 #include <Poco/JWT/Signer.h>
 #include <Poco/JWT/Token.h>
 #include <Poco/JSON/Parser.h>
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Net/ServerSocket.h>
-#include <Poco/StreamCopier.h>
 #include <Poco/String.h>
 #include <Poco/Timestamp.h>
 
@@ -292,69 +285,6 @@ std::string base64Decoded(const std::string& encoded)
     Poco::Base64Decoder decoder(in);
     return std::string(std::istreambuf_iterator<char>(decoder), std::istreambuf_iterator<char>());
 }
-
-/// An HTTP server on 127.0.0.1:<ephemeral> that records the body of every request and answers 200:
-/// what a webhook subscriber receives.
-class WebhookReceiver {
-public:
-    WebhookReceiver()
-        : _state(std::make_shared<State>()),
-          _socket(Poco::Net::SocketAddress("127.0.0.1", 0)),
-          _server(new Factory(_state), _socket, new Poco::Net::HTTPServerParams)
-    {
-        _server.start();
-    }
-    ~WebhookReceiver() { _server.stopAll(true); }
-    WebhookReceiver(const WebhookReceiver&) = delete;
-    WebhookReceiver& operator=(const WebhookReceiver&) = delete;
-
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(_socket.address().port()) + "/hook"; }
-
-    std::vector<std::string> bodies() const
-    {
-        std::lock_guard<std::mutex> lock(_state->mutex);
-        return _state->bodies;
-    }
-
-private:
-    struct State {
-        std::mutex mutex;
-        std::vector<std::string> bodies;
-    };
-
-    class Handler : public Poco::Net::HTTPRequestHandler {
-    public:
-        explicit Handler(std::shared_ptr<State> state) : _state(std::move(state)) {}
-        void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override
-        {
-            std::string body;
-            Poco::StreamCopier::copyToString(request.stream(), body);
-            {
-                std::lock_guard<std::mutex> lock(_state->mutex);
-                _state->bodies.push_back(body);
-            }
-            response.setStatus(Poco::Net::HTTPResponse::HTTP_OK);
-            response.setContentType("application/json");
-            response.send() << R"({"ok":true})";
-        }
-
-    private:
-        std::shared_ptr<State> _state;
-    };
-
-    class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-    public:
-        explicit Factory(std::shared_ptr<State> state) : _state(std::move(state)) {}
-        Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override { return new Handler(_state); }
-
-    private:
-        std::shared_ptr<State> _state;
-    };
-
-    std::shared_ptr<State> _state;
-    Poco::Net::ServerSocket _socket;
-    Poco::Net::HTTPServer _server;
-};
 
 } // namespace
 
