@@ -10,9 +10,13 @@ BENCH_PIDS=()
 declare -gA BENCH_RPS BENCH_P99 BENCH_REQUESTS
 
 bench_setup() {
-  mercato_install_packages "${MERCATO_BUILD_PACKAGES[@]}" "${MERCATO_SERVICE_PACKAGES[@]}" wrk
+  local extra=()
+  [ -n "${BENCH_PROFILE:-}" ] && extra+=(linux-perf)
+  mercato_install_packages "${MERCATO_BUILD_PACKAGES[@]}" "${MERCATO_SERVICE_PACKAGES[@]}" wrk "${extra[@]}"
   mercato_start_mariadb
-  mercato_build "$BENCH_BUILD" -DCMAKE_BUILD_TYPE=Release -DMERCATO_BUILD_TESTS=OFF -DMERCATO_BUILD_BENCH=ON
+  # Frame pointers so that perf's call graphs (bench_profile) are true; they cost ~1% here.
+  mercato_build "$BENCH_BUILD" -DCMAKE_BUILD_TYPE=Release -DMERCATO_BUILD_TESTS=OFF -DMERCATO_BUILD_BENCH=ON \
+    "-DCMAKE_CXX_FLAGS=-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer"
   mkdir -p "$BENCH_VAR"
   BENCH_REPORT="$BENCH_VAR/report-$(date +%Y%m%d-%H%M%S).md"
   BENCH_NOTES="$BENCH_REPORT.notes"
@@ -102,6 +106,33 @@ bench_wrk() {
   BENCH_REQUESTS["$key@$conns"]="${requests:-0}"
   echo "| $key | $conns | $rps | $p99 | $errors | $cpu |" >> "$BENCH_REPORT"
   printf '%-28s c%-3s %8s req/s  p99 %6s ms  errors %s  CPU µs/req server | MariaDB %s\n' "$key" "$conns" "$rps" "$p99" "$errors" "$cpu" >&2
+}
+
+# bench_profile NAME CONNECTIONS URL [wrk arguments...]: with BENCH_PROFILE set, one more wrk run
+# of NAME while `perf record` samples the server under test (BENCH_SERVER_PID) with call graphs;
+# the flat profile (self time by symbol) and the callers' tree go to var/bench/profile-<name>-<time>.txt,
+# named in the report. Without BENCH_PROFILE it does nothing.
+bench_profile() {
+  [ -n "${BENCH_PROFILE:-}" ] || return 0
+  local name="$1" conns="$2" url="$3" file data
+  shift 3
+  file="$BENCH_VAR/profile-$(tr -c 'A-Za-z0-9' '-' <<<"$name" | tr -s '-')c$conns-$(date +%H%M%S).txt"
+  data="$BENCH_VAR/perf.data"
+  perf record -q -F 1999 -g -o "$data" -p "$BENCH_SERVER_PID" -- sleep "${BENCH_DURATION%s}" 2>/dev/null &
+  local perf_pid=$!
+  wrk -t2 -c"$conns" -d"$BENCH_DURATION" "$@" "$url" > "$file.wrk"
+  wait "$perf_pid" || true
+  {
+    echo "# perf profile of $name at $conns connections ($(awk '/ requests in / {print $1}' "$file.wrk") requests)"
+    echo "## self time by symbol"
+    perf report -i "$data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null | grep '%' | grep -v '^#' | awk 'NR <= 60'
+    echo "## time by symbol including callees"
+    perf report -i "$data" --children --sort symbol --stdio -g none 2>/dev/null | grep '%' | grep -v '^#' | awk 'NR <= 60'
+    echo "## self time by library"
+    perf report -i "$data" --no-children --sort dso --stdio -g none 2>/dev/null | grep '%' | grep -v '^#' | awk 'NR <= 20' 
+  } > "$file"
+  rm -f "$data" "$file.wrk"
+  bench_note "profile of $name c$conns: $file"
 }
 
 # bench_ratio NAME KEY CEILING_KEY GOAL: "NAME: a ÷ b = r (goal ≥ GOAL)" for each connection count
