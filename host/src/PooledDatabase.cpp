@@ -4,10 +4,15 @@
 #include "Migrator.h"
 
 #include "mercato/sdk/ApiError.h"
+#include "mercato/sdk/Sql.h"
 
 #include <Poco/Data/DataException.h>
+#include <Poco/Data/Connector.h>
 #include <Poco/Data/MySQL/Connector.h>
+#include <Poco/Data/MySQL/SessionImpl.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/SessionImpl.h>
+#include <Poco/Data/SessionFactory.h>
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -20,12 +25,82 @@ namespace mercato::host {
 
 namespace {
 
+/// A connection that keeps its prepared statements (sdk::sql::prepared) for as long as it lives:
+/// POCO's session with a StatementCache, handed out through a session property (which the pool's
+/// sessions pass on to the connection). The statements go before the connection closes.
+template <class Base>
+class KeepingConnection : public Base {
+public:
+    KeepingConnection(const std::string& connection, std::size_t timeout) : Base(connection, timeout) {}
+    ~KeepingConnection() override { _statements.clear(); }
+
+    void close() override
+    {
+        _statements.clear();
+        Base::close();
+    }
+
+    Poco::Any getProperty(const std::string& name) override
+    {
+        if (name != sdk::sql::statementCacheProperty())
+            return Base::getProperty(name);
+        if (!this->isConnected())
+            return static_cast<sdk::sql::StatementCache*>(nullptr);
+        forgetAfterReconnect();
+        return &_statements;
+    }
+
+private:
+    void forgetAfterReconnect();
+
+    sdk::sql::StatementCache _statements;
+    unsigned long _serverThread = 0;
+};
+
+/// MariaDB: a reconnect (db auto-reconnect) drops the server's prepared statements; the server
+/// thread id tells that it happened.
+template <>
+void KeepingConnection<Poco::Data::MySQL::SessionImpl>::forgetAfterReconnect()
+{
+    const unsigned long thread = mysql_thread_id(this->handle());
+    if (thread != _serverThread) {
+        _statements.clear();
+        _serverThread = thread;
+    }
+}
+
+/// SQLite: the file stays open as long as the session.
+template <>
+void KeepingConnection<Poco::Data::SQLite::SessionImpl>::forgetAfterReconnect()
+{
+}
+
+/// The connector of KeepingConnection<Base>, registered as `name` beside POCO's own.
+template <class Base>
+class KeepingConnector final : public Poco::Data::Connector {
+public:
+    explicit KeepingConnector(std::string name) : _name(std::move(name)) {}
+    const std::string& name() const override { return _name; }
+    Poco::AutoPtr<Poco::Data::SessionImpl> createSession(const std::string& connection, std::size_t timeout) override
+    {
+        return new KeepingConnection<Base>(connection, timeout);
+    }
+
+private:
+    std::string _name;
+};
+
+const std::string kMySqlConnector = "mercato-mysql";
+const std::string kSqliteConnector = "mercato-sqlite";
+
 void registerConnectors()
 {
     static std::once_flag once;
     std::call_once(once, [] {
-        Poco::Data::MySQL::Connector::registerConnector();
+        Poco::Data::MySQL::Connector::registerConnector(); // initialises the client library
         Poco::Data::SQLite::Connector::registerConnector();
+        Poco::Data::SessionFactory::instance().add(new KeepingConnector<Poco::Data::MySQL::SessionImpl>(kMySqlConnector));
+        Poco::Data::SessionFactory::instance().add(new KeepingConnector<Poco::Data::SQLite::SessionImpl>(kSqliteConnector));
     });
 }
 
@@ -99,10 +174,10 @@ PooledDatabase::PooledDatabase(DatabaseSettings settings) : _settings(std::move(
         Poco::Path parent = Poco::Path(_settings.file).makeParent();
         if (!parent.toString().empty())
             Poco::File(parent).createDirectories();
-        connector = "sqlite";
+        connector = kSqliteConnector;
         connection = _settings.file;
     } else {
-        connector = "mysql";
+        connector = kMySqlConnector;
         connection = "host=" + _settings.host + ";port=" + std::to_string(_settings.port) + ";db=" + _settings.name + ";user="
                      + _settings.user + ";password=" + _settings.password + ";compress=false;auto-reconnect=true";
     }

@@ -132,7 +132,10 @@ bool isTransientConflict(const std::exception& e)
 bool isConnectionLost(const std::exception& e)
 {
     const std::string text = messageOf(e);
-    for (const char* needle : {"Lost connection to", "has gone away", "Can't connect to", "Server shutdown in progress"})
+    // "Unknown prepared statement handler" (1243): the client library reconnected under a kept
+    // statement (sql::prepared), whose server side went with the old connection.
+    for (const char* needle : {"Lost connection to", "has gone away", "Can't connect to", "Server shutdown in progress",
+                               "Unknown prepared statement handler"})
         if (text.find(needle) != std::string::npos)
             return true;
     return false;

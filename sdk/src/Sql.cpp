@@ -1,5 +1,7 @@
 #include "mercato/sdk/Sql.h"
 
+#include <Poco/Exception.h>
+
 using namespace Poco::Data::Keywords;
 
 namespace mercato::sdk::sql {
@@ -21,6 +23,66 @@ std::optional<std::string> optionalText(Poco::Data::RecordSet& rows, std::size_t
 std::int64_t integer(Poco::Data::RecordSet& rows, std::size_t col, std::size_t row)
 {
     return rows.value(col, row).convert<std::int64_t>();
+}
+
+const std::string& statementCacheProperty()
+{
+    static const std::string name = "mercato.statements";
+    return name;
+}
+
+Prepared::Prepared(Poco::Data::Session& session, const std::string& sql) : Poco::Data::Statement(session)
+{
+    *this << sql;
+}
+
+std::size_t Prepared::execute()
+{
+    // StatementImpl::execute, not Statement::execute: the latter resets a finished statement's
+    // bindings first, and new bindings have no binder until the run compiles them (POCO 1.11
+    // throws NullPointerException). rewind() has reset the kept statement already.
+    return impl()->execute(true);
+}
+
+bool Prepared::rewind(bool hasPlaceholders)
+{
+    if (!done())
+        return initialized() && !hasPlaceholders;
+    // Still prepared on the server; the last run's bindings referred to its caller's values.
+    impl()->reset();
+    if (hasPlaceholders) {
+        try {
+            removeBind("");
+        } catch (const Poco::NotFoundException&) {
+        }
+    }
+    return true;
+}
+
+Prepared StatementCache::checkout(Poco::Data::Session& session, const std::string& sql)
+{
+    const bool hasPlaceholders = sql.find('?') != std::string::npos;
+    if (auto it = _statements.find(sql); it != _statements.end()) {
+        if (it->second.rewind(hasPlaceholders))
+            return it->second;
+        _statements.erase(it); // failed half-way, or bound and never run: start from a fresh statement
+    }
+    if (_statements.size() >= kCapacity)
+        _statements.clear();
+    return _statements.emplace(sql, Prepared(session, sql)).first->second;
+}
+
+Prepared prepared(Poco::Data::Session& session, const std::string& sql)
+{
+    StatementCache* cache = nullptr;
+    try {
+        cache = Poco::AnyCast<StatementCache*>(session.getProperty(statementCacheProperty()));
+    } catch (const Poco::Exception&) {
+        // Not a host session (no such property): nothing is kept.
+    }
+    if (!cache)
+        return Prepared(session, sql);
+    return cache->checkout(session, sql);
 }
 
 std::string likePattern(const std::string& text)

@@ -6,6 +6,9 @@
 #include "mercato/sdk/ApiError.h"
 
 #include "mercato/sdk/Database.h"
+#include "mercato/sdk/Sql.h"
+
+#include <Poco/Data/RecordSet.h>
 
 #include <Poco/Data/Session.h>
 #include <Poco/Exception.h>
@@ -256,6 +259,118 @@ public:
         }
     }
 
+    /// The quantity of item `name` through a kept statement; -1 when there is none.
+    static Poco::Int64 keptQuantity(Poco::Data::Session& s, const std::string& name)
+    {
+        sdk::sql::Prepared st = sdk::sql::prepared(s, "SELECT quantity FROM items WHERE name = ?");
+        std::string n = name;
+        st, use(n);
+        st.execute();
+        Poco::Data::RecordSet rows(st);
+        return rows.rowCount() == 0 ? -1 : sdk::sql::integer(rows, 0, 0);
+    }
+
+    /// The server's count of statements prepared by this connection (MariaDB).
+    static Poco::Int64 serverPrepares(Poco::Data::Session& s)
+    {
+        std::string name, value;
+        s << "SHOW SESSION STATUS LIKE 'Com_stmt_prepare'", into(name), into(value), now;
+        return std::stoll(value);
+    }
+
+    static sdk::sql::StatementCache& cacheOf(Poco::Data::Session& s)
+    {
+        auto* cache = Poco::AnyCast<sdk::sql::StatementCache*>(s.getProperty(sdk::sql::statementCacheProperty()));
+        CPPUNIT_ASSERT(cache != nullptr);
+        return *cache;
+    }
+
+    void preparedStatementsAreKeptPerConnection()
+    {
+        test::TestDatabase db(D);
+        (*db).migrate("t", migrations(D));
+        Poco::Data::Session s = (*db).session();
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(10), keptQuantity(s, "apple"));
+        const std::size_t kept = cacheOf(s).size();
+        const Poco::Int64 preparesBefore = D == sdk::Dialect::MySQL ? serverPrepares(s) : 0;
+        {
+            sdk::sql::Prepared insert = sdk::sql::prepared(s, "INSERT INTO items (name, quantity) VALUES (?, ?)");
+            std::string name = "pear";
+            Poco::Int64 quantity = 7;
+            insert, use(name), use(quantity);
+            CPPUNIT_ASSERT_EQUAL(std::size_t(1), insert.execute());
+        }
+        // The same texts again, with new values: the kept statements answer for the new values.
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(7), keptQuantity(s, "pear"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(10), keptQuantity(s, "apple"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(-1), keptQuantity(s, "plum"));
+        CPPUNIT_ASSERT_EQUAL(kept + 1, cacheOf(s).size());
+        if (D == sdk::Dialect::MySQL) {
+            // SHOW STATUS is a prepared statement of its own; the SELECT was not prepared again.
+            CPPUNIT_ASSERT_EQUAL(preparesBefore + 2, serverPrepares(s));
+        }
+    }
+
+    void preparedStatementIsFreshAfterAFailedRun()
+    {
+        test::TestDatabase db(D);
+        (*db).migrate("t", migrations(D));
+        Poco::Data::Session s = (*db).session();
+        const std::string insertSql = "INSERT INTO items (name, quantity) VALUES (?, ?)";
+        auto insert = [&](const std::string& itemName, Poco::Int64 itemQuantity) {
+            sdk::sql::Prepared st = sdk::sql::prepared(s, insertSql);
+            std::string n = itemName;
+            Poco::Int64 q = itemQuantity;
+            st, use(n), use(q);
+            return st.execute();
+        };
+        try {
+            insert("apple", 1);
+            CPPUNIT_FAIL("a duplicate name was inserted");
+        } catch (const Poco::Exception& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(), sdk::isUniqueViolation(e));
+        }
+        try {
+            insert("fig", -1);
+            CPPUNIT_FAIL("a negative quantity was inserted");
+        } catch (const Poco::Exception& e) {
+            CPPUNIT_ASSERT_MESSAGE(e.displayText(), sdk::isConstraintViolation(e));
+        }
+        CPPUNIT_ASSERT_EQUAL(std::size_t(1), insert("fig", 3));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(3), keptQuantity(s, "fig"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(10), keptQuantity(s, "apple"));
+    }
+
+    void preparedStatementsAreForgottenAfterAReconnect()
+    {
+        if (D != sdk::Dialect::MySQL)
+            return;
+        test::TestDatabase db(D);
+        (*db).migrate("t", migrations(D));
+        std::string id;
+        {
+            Poco::Data::Session s = (*db).session();
+            CPPUNIT_ASSERT_EQUAL(Poco::Int64(10), keptQuantity(s, "apple"));
+            s << "SELECT CAST(CONNECTION_ID() AS CHAR)", into(id), now;
+            const auto server = test::MySqlServer::fromEnvironment();
+            Poco::Data::Session killer("mysql", "host=" + server.host + ";port=" + std::to_string(server.port) + ";user="
+                                                    + server.user + ";password=" + server.password);
+            killer << "KILL " + id, now;
+            try {
+                keptQuantity(s, "apple");
+                CPPUNIT_FAIL("a killed connection answered");
+            } catch (const Poco::Exception& e) {
+                CPPUNIT_ASSERT_MESSAGE(e.displayText(), sdk::isConnectionLost(e));
+            }
+        } // back to the pool, which pings it: the client library reconnects (db auto-reconnect)
+        Poco::Data::Session again = (*db).session();
+        std::string idAgain;
+        again << "SELECT CAST(CONNECTION_ID() AS CHAR)", into(idAgain), now;
+        CPPUNIT_ASSERT(idAgain != id);
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(10), keptQuantity(again, "apple"));
+        CPPUNIT_ASSERT_EQUAL(Poco::Int64(10), keptQuantity(again, "apple"));
+    }
+
     void pingAndPoolFigures()
     {
         test::TestDatabase db(D);
@@ -277,6 +392,9 @@ class DatabaseSqliteTest : public DatabaseTest<sdk::Dialect::SQLite> {
     CPPUNIT_TEST(pingAndPoolFigures);
     CPPUNIT_TEST(abandonedIdempotencyClaimIsClaimedAnew);
     CPPUNIT_TEST(classifiesLostConnections);
+    CPPUNIT_TEST(preparedStatementsAreKeptPerConnection);
+    CPPUNIT_TEST(preparedStatementIsFreshAfterAFailedRun);
+    CPPUNIT_TEST(preparedStatementsAreForgottenAfterAReconnect);
     CPPUNIT_TEST_SUITE_END();
 };
 
@@ -293,6 +411,9 @@ class DatabaseMysqlTest : public DatabaseTest<sdk::Dialect::MySQL> {
     CPPUNIT_TEST(pingAndPoolFigures);
     CPPUNIT_TEST(abandonedIdempotencyClaimIsClaimedAnew);
     CPPUNIT_TEST(classifiesLostConnections);
+    CPPUNIT_TEST(preparedStatementsAreKeptPerConnection);
+    CPPUNIT_TEST(preparedStatementIsFreshAfterAFailedRun);
+    CPPUNIT_TEST(preparedStatementsAreForgottenAfterAReconnect);
     CPPUNIT_TEST_SUITE_END();
 };
 

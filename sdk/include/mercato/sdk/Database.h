@@ -75,7 +75,8 @@ MERCATO_SDK_API bool isUniqueViolation(const std::exception& e);
 /// 1213/1205), a busy or locked SQLite file.
 MERCATO_SDK_API bool isTransientConflict(const std::exception& e);
 /// True when the database server went away under a statement (restarted, shutting down, network):
-/// MariaDB client errors 2002/2003/2006/2013 and server shutdown 1053. The request may be retried
+/// MariaDB client errors 2002/2003/2006/2013, server shutdown 1053, and 1243 (a kept prepared
+/// statement sent over a connection the client library re-established). The request may be retried
 /// once the server is back (the host answers 503, as for an unreachable database).
 MERCATO_SDK_API bool isConnectionLost(const std::exception& e);
 /// True when `e` is a CHECK / constraint violation other than uniqueness.

@@ -7,6 +7,7 @@
 #include <Poco/Data/Statement.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <variant>
@@ -59,6 +60,57 @@ private:
     std::vector<std::string> _clauses;
     std::vector<Value> _values;
 };
+
+/// A statement kept prepared on its connection (see prepared()): bind its values (`st, use(id);`,
+/// no binding names), run it with execute() (not with `now`), read what it read with a RecordSet
+/// over it. One run per checkout.
+class MERCATO_SDK_API Prepared : public Poco::Data::Statement {
+public:
+    Prepared(Poco::Data::Session& session, const std::string& sql);
+    /// Runs it: the rows a write changed, or the rows a read extracted.
+    std::size_t execute();
+    /// Makes a finished statement ready for new bindings (its old ones are dropped); false when it
+    /// did not finish its last run (then it cannot be run again: take a new one).
+    bool rewind(bool hasPlaceholders);
+};
+
+/// The statements prepared on one database connection, kept while the connection lives: the host
+/// gives every pooled connection one, and `prepared()` below reaches it. On MariaDB a kept statement
+/// is a server-side prepared statement, so running it again costs one round trip (execute) instead
+/// of three (prepare, execute, close). Not thread-safe: a connection serves one thread at a time.
+class MERCATO_SDK_API StatementCache {
+public:
+    /// Most statements kept per connection; beyond it the cache starts over.
+    static constexpr std::size_t kCapacity = 256;
+
+    /// The kept statement of `sql` on `session`'s connection, its last run's bindings gone; a new
+    /// one, kept from now on, when there is none or the kept one did not end its last run.
+    Prepared checkout(Poco::Data::Session& session, const std::string& sql);
+    /// Forgets every statement (before the connection closes or after it reconnected).
+    void clear() { _statements.clear(); }
+    std::size_t size() const { return _statements.size(); }
+
+private:
+    std::map<std::string, Prepared, std::less<>> _statements;
+};
+
+/// The statement `sql` prepared once on `session`'s connection and run again by every later request
+/// that gets the same connection from the pool (the host's sessions; on any other session, a new
+/// statement each time). Bind with `use()`/`bind()` without names and read with a RecordSet:
+///
+///     sql::Prepared st = sql::prepared(session, kFindProduct);
+///     st, use(id);
+///     st.execute();
+///     RecordSet rows(st);
+///
+/// Only for SQL from a fixed set of texts (each text is one kept statement): not for text with
+/// values in it (bind them, or use `placeholders(n)` for lists), and not with `into()` (its
+/// extractions would add up run after run).
+MERCATO_SDK_API Prepared prepared(Poco::Data::Session& session, const std::string& sql);
+
+/// The session property by which a host's session hands out its connection's StatementCache
+/// (a `StatementCache*` in a Poco::Any).
+MERCATO_SDK_API const std::string& statementCacheProperty();
 
 /// Runs `SELECT COUNT(*) <fromAndWhere>` with the filter's values.
 MERCATO_SDK_API std::int64_t count(Poco::Data::Session& session, const std::string& fromAndWhere, const Filter& filter);

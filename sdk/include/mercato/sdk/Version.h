@@ -3,9 +3,9 @@
 
 /// SDK release (semantic versioning of the public headers).
 #define MERCATO_SDK_VERSION_MAJOR 1
-#define MERCATO_SDK_VERSION_MINOR 4
+#define MERCATO_SDK_VERSION_MINOR 5
 #define MERCATO_SDK_VERSION_PATCH 0
-#define MERCATO_SDK_VERSION_STRING "1.4.0"
+#define MERCATO_SDK_VERSION_STRING "1.5.0"
 
 /// Binary generation of the plugin interface. The host refuses a plugin whose
 /// `mercato_plugin_abi_version()` differs, before calling anything else in it. Bump it whenever a
