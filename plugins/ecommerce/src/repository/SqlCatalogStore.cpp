@@ -104,9 +104,9 @@ Store SqlCatalogStore::createStore(const Store& input)
 std::optional<Store> SqlCatalogStore::findStore(std::int64_t id)
 {
     Poco::Data::Session session = _db.session();
-    Statement st(session);
+    sdk::sql::Prepared st = sdk::sql::prepared(session, std::string("SELECT ") + kStoreColumns + " FROM stores s WHERE s.id = ? AND s.deleted_at IS NULL");
     Poco::Int64 storeId = id;
-    st << std::string("SELECT ") + kStoreColumns + " FROM stores s WHERE s.id = ? AND s.deleted_at IS NULL", use(storeId);
+    st, use(storeId);
     return readOne(session, st, readStores);
 }
 
@@ -118,7 +118,7 @@ Slice<Store> SqlCatalogStore::listStores(const StoreQuery& query)
     if (!query.nameContains.empty())
         f.add("LOWER(s.name) LIKE LOWER(?) ESCAPE '!'", sdk::sql::likePattern(query.nameContains));
     if (query.memberUserId)
-        f.add("s.id IN (SELECT store_id FROM store_members WHERE user_id = " + std::to_string(*query.memberUserId) + ")");
+        f.add("s.id IN (SELECT store_id FROM store_members WHERE user_id = ?)", static_cast<Poco::Int64>(*query.memberUserId));
     return readPage<Store>(session, kStoreColumns, "stores s", f, f, query.limit, query.offset, readStores);
 }
 
@@ -194,9 +194,9 @@ Product SqlCatalogStore::createProduct(const Product& input)
 std::optional<Product> SqlCatalogStore::findProduct(std::int64_t id)
 {
     Poco::Data::Session session = _db.session();
-    Statement st(session);
+    sdk::sql::Prepared st = sdk::sql::prepared(session, kFindProduct);
     Poco::Int64 productId = id;
-    st << kFindProduct, use(productId);
+    st, use(productId);
     return readOne(session, st, readProducts);
 }
 
@@ -206,7 +206,7 @@ Slice<Product> SqlCatalogStore::listProducts(const ProductQuery& query)
     Filter f;
     f.add("p.deleted_at IS NULL");
     if (query.storeId)
-        f.add("p.store_id = " + std::to_string(*query.storeId));
+        f.add("p.store_id = ?", static_cast<Poco::Int64>(*query.storeId));
     if (!query.nameContains.empty())
         f.add("LOWER(p.name) LIKE LOWER(?) ESCAPE '!'", sdk::sql::likePattern(query.nameContains));
     if (query.inStockOnly)
@@ -256,8 +256,11 @@ std::map<std::int64_t, ProductForSale> SqlCatalogStore::productsForSale(const st
     if (ids.empty())
         return found;
     Poco::Data::Session session = _db.session();
-    Statement st(session);
-    st << std::string(kSellableProducts) + "(" + sdk::sql::idList(ids) + ")";
+    // Placeholders, not the ids: one kept statement per number of products.
+    sdk::sql::Prepared st = sdk::sql::prepared(session, std::string(kSellableProducts) + "(" + sdk::sql::placeholders(ids.size()) + ")");
+    std::vector<Poco::Int64> values(ids.begin(), ids.end());
+    for (auto& v : values)
+        st, use(v);
     st.execute();
     RecordSet rs(st);
     for (std::size_t i = 0; i < rs.rowCount(); ++i)

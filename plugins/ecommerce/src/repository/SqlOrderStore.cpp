@@ -28,8 +28,9 @@ namespace {
 /// The stock rule: never below zero, checked by the database (affected rows 0 = not enough).
 const char* const kTakeStock =
     "UPDATE products SET quantity = quantity - ?, updated_at = ? WHERE id = ? AND deleted_at IS NULL AND quantity >= ?";
-/// The same for several distinct products at once: {ids} is their id list, {amount} a CASE over id
-/// giving each one its quantity; affected rows fewer than products = some stock short.
+/// The same for several distinct products at once: {ids} is a placeholder per product, {amount} a CASE
+/// over id giving each one its quantity (`WHEN ? THEN ?` per product); affected rows fewer than
+/// products = some stock short. The text depends only on the number of products (one kept statement each).
 const char* const kTakeStocks = "UPDATE products SET quantity = quantity - {amount}, updated_at = ? WHERE id IN ({ids}) "
                                 "AND deleted_at IS NULL AND quantity >= {amount}";
 const char* const kReturnStock = "UPDATE products SET quantity = quantity + ?, updated_at = ? WHERE id = ?";
@@ -154,7 +155,9 @@ void insertLines(sdk::Transaction& tx, std::vector<OrderLine>& lines)
     for (auto& line : lines) {
         Poco::Int64 order = line.orderId, product = line.productId, store = line.storeId, quantity = line.quantity;
         std::string name = line.name, created = line.createdAt;
-        session << kInsertLine, use(order), use(product), use(store), use(name), use(quantity), use(created), now;
+        sdk::sql::Prepared insert = sdk::sql::prepared(session, kInsertLine);
+        insert, use(order), use(product), use(store), use(name), use(quantity), use(created);
+        insert.execute();
         line.id = sdk::lastInsertId(session, tx.dialect());
     }
 }
@@ -177,8 +180,8 @@ std::optional<std::size_t> takeStock(sdk::Transaction& tx, const std::vector<Ord
             continue; // an earlier line already fails: this one cannot change the answer
         Poco::Int64 productId = requests[i].productId, quantity = requests[i].quantity;
         std::string updatedAt = stamp;
-        Statement take(tx.session());
-        take << kTakeStock, use(quantity), use(updatedAt), use(productId), use(quantity);
+        sdk::sql::Prepared take = sdk::sql::prepared(tx.session(), kTakeStock);
+        take, use(quantity), use(updatedAt), use(productId), use(quantity);
         if (take.execute() != 1)
             shortOf = i;
     }
@@ -200,15 +203,27 @@ std::string substitute(std::string sql, const std::string& name, const std::stri
 /// locked in product id order as takeStock locks them; one statement instead of one per line.
 bool takeStockAtOnce(sdk::Transaction& tx, const std::vector<OrderLine>& requests, const std::string& stamp)
 {
-    std::string amount = "CASE id", ids;
+    std::string amount = "CASE id";
+    std::vector<Poco::Int64> cases; // product, quantity, product, quantity, ...
+    std::vector<Poco::Int64> ids;
     for (const auto& r : requests) {
-        amount += " WHEN " + std::to_string(r.productId) + " THEN " + std::to_string(r.quantity);
-        ids += (ids.empty() ? "" : ", ") + std::to_string(r.productId);
+        amount += " WHEN ? THEN ?";
+        cases.push_back(r.productId);
+        cases.push_back(r.quantity);
+        ids.push_back(r.productId);
     }
     amount += " END";
     std::string updatedAt = stamp;
-    Statement take(tx.session());
-    take << substitute(substitute(kTakeStocks, "amount", amount), "ids", ids), use(updatedAt);
+    sdk::sql::Prepared take = sdk::sql::prepared(
+        tx.session(), substitute(substitute(kTakeStocks, "amount", amount), "ids", sdk::sql::placeholders(ids.size())));
+    // In the order of the text: SET's CASE, updated_at, the id list, the WHERE's CASE.
+    for (auto& v : cases)
+        take, use(v);
+    take, use(updatedAt);
+    for (auto& v : ids)
+        take, use(v);
+    for (auto& v : cases)
+        take, use(v);
     return take.execute() == requests.size();
 }
 
@@ -228,7 +243,9 @@ Shipment insertShipment(sdk::Transaction& tx, std::int64_t orderId, std::int64_t
 {
     Poco::Int64 order = orderId, store = storeId;
     std::string created = stamp, updated = stamp;
-    tx.session() << kInsertShipment, use(order), use(store), use(created), use(updated), now;
+    sdk::sql::Prepared insert = sdk::sql::prepared(tx.session(), kInsertShipment);
+    insert, use(order), use(store), use(created), use(updated);
+    insert.execute();
     Shipment s;
     s.id = sdk::lastInsertId(tx.session(), tx.dialect());
     s.orderId = orderId;
@@ -288,7 +305,9 @@ std::optional<std::variant<Order, StockShortfall>> buyOrder(sdk::Database& db, c
     order.createdAt = order.updatedAt = sdk::utcNow();
     Poco::Int64 user = order.userId;
     std::string buyer = order.buyerName, address = order.deliveryAddress, created = order.createdAt, updated = order.updatedAt;
-    session << kInsertOrder, use(user), use(buyer), use(address), use(created), use(updated), now;
+    sdk::sql::Prepared insert = sdk::sql::prepared(session, kInsertOrder);
+    insert, use(user), use(buyer), use(address), use(created), use(updated);
+    insert.execute();
     order.id = sdk::lastInsertId(session, tx.dialect());
     order.shipments.clear();
     for (const auto& line : lines)
@@ -428,9 +447,9 @@ std::variant<OrderLine, StockShortfall, OrderStore::Outdated> SqlOrderStore::add
 std::optional<Order> SqlOrderStore::findOrder(std::int64_t id)
 {
     Poco::Data::Session session = _db.session();
-    Statement st(session);
+    sdk::sql::Prepared st = sdk::sql::prepared(session, std::string("SELECT ") + kOrderColumns + " FROM orders o WHERE o.id = ?");
     Poco::Int64 orderId = id;
-    st << std::string("SELECT ") + kOrderColumns + " FROM orders o WHERE o.id = ?", use(orderId);
+    st, use(orderId);
     return readOne(session, st, readOrders);
 }
 
@@ -442,7 +461,7 @@ Slice<Order> SqlOrderStore::listOrders(const OrderQuery& query)
     case OrderScope::Kind::All:
         break;
     case OrderScope::Kind::Buyer:
-        f.add("o.user_id = " + std::to_string(query.scope.userId));
+        f.add("o.user_id = ?", static_cast<Poco::Int64>(query.scope.userId));
         break;
     case OrderScope::Kind::Seller:
         f.add("o.id IN (SELECT l.order_id FROM order_lines l JOIN store_members m ON m.store_id = l.store_id "
