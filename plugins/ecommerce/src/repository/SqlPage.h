@@ -28,21 +28,20 @@ auto readOne(Poco::Data::Session& session, sdk::sql::Prepared& st, Read read)
 /// round trip fewer than a separate COUNT): `SELECT <columns>, (SELECT COUNT(*) FROM <table> <count>)
 /// FROM <table> <page> ORDER BY <alias>.id LIMIT … OFFSET …`. The total rides as the last column of every
 /// row, computed once (an uncorrelated subquery); a page past the end counts on its own. `page` and
-/// `count` select the same rows (they may say so differently, each in the shape its plan needs). Values
-/// are bound, the limit and offset too, so each combination of clauses is one kept statement
-/// (sdk::sql::prepared).
+/// `count` select the same rows (they may say so differently, each in the shape its plan needs).
+/// A fresh statement each time, not a kept one (sdk::sql::prepared): MariaDB 10.11 spends about twice
+/// the CPU re-executing this shape (a COUNT subquery beside a dependent one) as preparing it anew —
+/// measured with bench/ecommerce.sh's list at c16: 860–1,060 µs of mariadbd per page kept, 460–510 fresh.
 template <class T, class Read>
 Slice<T> readPage(Poco::Data::Session& session, const std::string& columns, const std::string& table, const sdk::sql::Filter& page,
                   const sdk::sql::Filter& count, std::int64_t limit, std::int64_t offset, Read read)
 {
     const std::string alias = table.substr(table.rfind(' ') + 1);
-    sdk::sql::Prepared st = sdk::sql::prepared(session, "SELECT " + columns + ", (SELECT COUNT(*) FROM " + table + " " + count.where()
-                                                                + ") FROM " + table + " " + page.where() + " ORDER BY " + alias
-                                                                + ".id LIMIT ? OFFSET ?");
+    Poco::Data::Statement st(session);
+    st << "SELECT " + columns + ", (SELECT COUNT(*) FROM " + table + " " + count.where() + ") FROM " + table + " " + page.where()
+              + " ORDER BY " + alias + ".id LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
     count.bindTo(st); // the subquery's placeholders come first in the text
     page.bindTo(st);
-    Poco::Int64 rows = limit, skip = offset;
-    st, Poco::Data::Keywords::use(rows), Poco::Data::Keywords::use(skip);
     st.execute();
     Poco::Data::RecordSet rs(st);
     Slice<T> slice;
