@@ -6,6 +6,8 @@
 #include <Poco/NumberParser.h>
 #include <Poco/Timestamp.h>
 
+#include <mutex>
+
 namespace mercato::host {
 
 namespace {
@@ -106,6 +108,30 @@ std::string TokenService::issueAt(const sdk::Principal& principal, std::int64_t 
 
 std::optional<VerifiedClaims> TokenService::verify(const std::string& jwt, std::string& why) const
 {
+    const std::int64_t now = nowSeconds();
+    {
+        std::shared_lock lock(_rememberedMutex);
+        if (auto it = _remembered.find(jwt); it != _remembered.end()) {
+            if (it->second.expiresAt <= now) {
+                why = "expired";
+                return std::nullopt;
+            }
+            return it->second.claims;
+        }
+    }
+    std::int64_t expiresAt = 0;
+    std::optional<VerifiedClaims> claims = check(jwt, why, expiresAt);
+    if (claims) {
+        std::unique_lock lock(_rememberedMutex);
+        if (_remembered.size() >= kRemembered)
+            _remembered.clear();
+        _remembered.emplace(jwt, Remembered{*claims, expiresAt});
+    }
+    return claims;
+}
+
+std::optional<VerifiedClaims> TokenService::check(const std::string& jwt, std::string& why, std::int64_t& expiresAt) const
+{
     if (!isThreeBase64UrlSegments(jwt)) {
         why = "not three base64url segments";
         return std::nullopt;
@@ -168,6 +194,7 @@ std::optional<VerifiedClaims> TokenService::verify(const std::string& jwt, std::
     claims.tokenVersion = version;
     if (payload.has("role") && payload.get("role").isString())
         claims.role = payload.getValue<std::string>("role");
+    expiresAt = exp;
     return claims;
 }
 

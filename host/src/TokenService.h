@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <shared_mutex>
 #include <string>
+#include <unordered_map>
 
 namespace mercato::host {
 
@@ -35,12 +37,23 @@ public:
     std::string issueAt(const sdk::Principal& principal, std::int64_t issuedAt, std::int64_t expiresAt) const;
 
     /// The claims when `jwt` is valid now; otherwise nullopt and `why` says what failed (for logs;
-    /// clients only ever see one generic message).
+    /// clients only ever see one generic message). A token that passed every check is remembered
+    /// (kRemembered at most, then the memory starts over), so its next requests skip the HMAC and the
+    /// JSON; its expiry is still checked on every call.
     std::optional<VerifiedClaims> verify(const std::string& jwt, std::string& why) const;
+
+    /// Most verified tokens remembered at once.
+    static constexpr std::size_t kRemembered = 4096;
 
     const std::string& issuer() const { return _issuer; }
 
 private:
+    struct Remembered {
+        VerifiedClaims claims;
+        std::int64_t expiresAt = 0;
+    };
+    std::optional<VerifiedClaims> check(const std::string& jwt, std::string& why, std::int64_t& expiresAt) const;
+
     // Holds OpenSSL initialised while the service lives: otherwise each HMAC digest initialises and
     // uninitialises it, and concurrent verifications race in OpenSSLInitializer::uninitialize() and
     // crash (POCO 1.11). Declared first so it outlives the signer.
@@ -48,6 +61,9 @@ private:
     Poco::JWT::Signer _signer;
     std::string _issuer;
     std::int64_t _lifetime;
+    // By the whole token (its signature alone would also match a forged payload under it).
+    mutable std::shared_mutex _rememberedMutex;
+    mutable std::unordered_map<std::string, Remembered> _remembered;
 };
 
 } // namespace mercato::host

@@ -8,6 +8,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <chrono>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -47,6 +48,9 @@ class TokenServiceTest : public CppUnit::TestFixture {
     CPPUNIT_TEST(requiresExactlyThreeBase64UrlSegments);
     CPPUNIT_TEST(carriesTheTokenVersion);
     CPPUNIT_TEST(verifiesFromManyThreadsAtOnce);
+    CPPUNIT_TEST(rememberedTokenStillExpires);
+    CPPUNIT_TEST(rememberedSignatureDoesNotVouchForAnotherPayload);
+    CPPUNIT_TEST(remembersABoundedNumberOfTokens);
     CPPUNIT_TEST_SUITE_END();
 
     host::TokenService service{kSecret, "mercato-ecommerce", 3600};
@@ -75,6 +79,53 @@ class TokenServiceTest : public CppUnit::TestFixture {
     }
 
 public:
+    // A verified token is remembered; its expiry is checked on every call all the same.
+    void rememberedTokenStillExpires()
+    {
+        const std::string jwt = service.issueAt({9, "SELLER", "", "", nullptr}, now() - 10, now() + 2);
+        std::string why;
+        auto first = service.verify(jwt, why);
+        auto second = service.verify(jwt, why);
+        CPPUNIT_ASSERT(first && second);
+        CPPUNIT_ASSERT_EQUAL(std::int64_t(9), second->userId);
+        CPPUNIT_ASSERT_EQUAL(std::string("SELLER"), second->role);
+        std::this_thread::sleep_for(std::chrono::milliseconds(3100));
+        CPPUNIT_ASSERT(!service.verify(jwt, why));
+        CPPUNIT_ASSERT_EQUAL(std::string("expired"), why);
+    }
+
+    // The whole token is the key: a remembered signature under another header and payload is no
+    // proof of them.
+    void rememberedSignatureDoesNotVouchForAnotherPayload()
+    {
+        Poco::JWT::Token t = claims("5");
+        const std::string jwt = sign(t);
+        CPPUNIT_ASSERT(accepted(jwt));
+        Poco::JWT::Token admin = claims("1");
+        admin.payload().set("role", "MARKETPLACE_ADMIN");
+        const std::string other = sign(admin, "another-secret-0123456789abcdef0123");
+        const std::string forged = other.substr(0, other.rfind('.')) + jwt.substr(jwt.rfind('.'));
+        std::string why;
+        CPPUNIT_ASSERT(!service.verify(forged, why));
+        CPPUNIT_ASSERT_EQUAL(std::string("bad signature"), why);
+        CPPUNIT_ASSERT(accepted(jwt));
+    }
+
+    // More distinct tokens than are remembered: every one still verifies (the memory starts over).
+    void remembersABoundedNumberOfTokens()
+    {
+        std::vector<std::string> tokens;
+        for (std::int64_t id = 1; id <= static_cast<std::int64_t>(host::TokenService::kRemembered) + 10; ++id)
+            tokens.push_back(service.issue({id, "SELLER", "", "", nullptr}));
+        for (std::size_t round = 0; round < 2; ++round)
+            for (std::size_t i = 0; i < tokens.size(); ++i) {
+                std::string why;
+                auto verified = service.verify(tokens[i], why);
+                CPPUNIT_ASSERT_MESSAGE(why, verified);
+                CPPUNIT_ASSERT_EQUAL(static_cast<std::int64_t>(i + 1), verified->userId);
+            }
+    }
+
     // Poco::Crypto initialises OpenSSL per digest object unless something holds it initialised;
     // threads doing that at once crashed the host under load. The service must be safe to share.
     void verifiesFromManyThreadsAtOnce()
