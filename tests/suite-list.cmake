@@ -5,6 +5,7 @@ list(APPEND MERCATO_UNIT_SUITES
     HttpClientTest
     RouteTableTest
     TokenServiceTest
+    BatchingChannelTest
     ConfigStoreTest
     MigratorTest
     PasswordHasherTest

@@ -1,5 +1,7 @@
 #include "Host.h"
 
+#include "BatchingChannel.h"
+
 #include "ConfigError.h"
 #include "HostConfig.h"
 #include "OperationsRoutes.h"
@@ -7,7 +9,6 @@
 
 #include "mercato/sdk/PluginContext.h"
 
-#include <Poco/AsyncChannel.h>
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FileChannel.h>
@@ -104,9 +105,9 @@ void Host::setupLogging()
         sink = file;
     }
     Poco::AutoPtr<Poco::FormattingChannel> formatting(new Poco::FormattingChannel(formatter, sink));
-    // Request threads never wait for the terminal or the disk.
-    Poco::AutoPtr<Poco::AsyncChannel> async(new Poco::AsyncChannel(formatting));
-    Poco::Logger::root().setChannel(async);
+    // Request threads never wait for the terminal or the disk, nor wake a thread per message.
+    Poco::AutoPtr<BatchingChannel> batching(new BatchingChannel(formatting));
+    Poco::Logger::root().setChannel(batching);
     Poco::Logger::root().setLevel(log->getString("level"));
     Poco::Logger::setLevel("", Poco::Logger::parseLevel(log->getString("level")));
 }
