@@ -89,15 +89,18 @@ std::vector<Product> readProducts(Poco::Data::Session&, RecordSet& rs)
 
 Store SqlCatalogStore::createStore(const Store& input)
 {
-    sdk::Transaction tx(_db);
-    auto& session = tx.session();
-    std::string name = input.name, description = input.description, warehouse = input.warehouseAddress;
-    std::string created = sdk::utcNow(), updated = created;
-    session << kInsertStore, use(name), use(description), use(warehouse), use(created), use(updated), now;
-    Poco::Int64 id = sdk::lastInsertId(session, tx.dialect());
-    for (Poco::Int64 user : input.usersIds)
-        session << kInsertMember, use(id), use(user), now;
-    tx.commit();
+    Poco::Int64 id = 0;
+    { // the transaction's connection goes back before findStore takes one
+        sdk::Transaction tx(_db);
+        auto& session = tx.session();
+        std::string name = input.name, description = input.description, warehouse = input.warehouseAddress;
+        std::string created = sdk::utcNow(), updated = created;
+        session << kInsertStore, use(name), use(description), use(warehouse), use(created), use(updated), now;
+        id = sdk::lastInsertId(session, tx.dialect());
+        for (Poco::Int64 user : input.usersIds)
+            session << kInsertMember, use(id), use(user), now;
+        tx.commit();
+    }
     return *findStore(id);
 }
 
