@@ -17,6 +17,9 @@
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <mutex>
 
 using namespace Poco::Data::Keywords;
@@ -24,6 +27,28 @@ using namespace Poco::Data::Keywords;
 namespace mercato::host {
 
 namespace {
+
+/// Connections coming back to a pool (SessionPool::putBack resets them): session() waits on this
+/// instead of failing when every connection is taken. One for the process: a wake-up meant for
+/// another pool only makes a waiter try again.
+struct Returns {
+    std::atomic<std::uint64_t> count{0};
+    std::mutex mutex;
+    std::condition_variable returned;
+
+    void signal()
+    {
+        ++count;
+        { std::lock_guard lock(mutex); } // a waiter between its check and its wait sees the count
+        returned.notify_one();
+    }
+};
+
+Returns& returns()
+{
+    static Returns r;
+    return r;
+}
 
 /// A connection that keeps its prepared statements (sdk::sql::prepared) for as long as it lives:
 /// POCO's session with a StatementCache, handed out through a session property (which the pool's
@@ -38,6 +63,13 @@ public:
     {
         _statements.clear();
         Base::close();
+    }
+
+    /// Called by the pool when the connection comes back in good order.
+    void reset() override
+    {
+        Base::reset();
+        returns().signal();
     }
 
     Poco::Any getProperty(const std::string& name) override
@@ -148,6 +180,7 @@ DatabaseSettings DatabaseSettings::fromConfig(const sdk::Config& db)
     s.poolMin = static_cast<int>(db.getInt("pool.min"));
     s.poolMax = static_cast<int>(db.getInt("pool.max"));
     s.idleSeconds = static_cast<int>(db.getInt("pool.idleSeconds"));
+    s.waitMillis = static_cast<int>(db.getInt("pool.waitMillis"));
     s.busyTimeoutSeconds = static_cast<int>(db.getInt("busyTimeout"));
     s.connectTimeoutSeconds = static_cast<int>(db.getInt("connectTimeout"));
     if (s.dialect == sdk::Dialect::MySQL && (s.host.empty() || s.name.empty() || s.user.empty()))
@@ -205,10 +238,23 @@ PooledDatabase::~PooledDatabase()
 
 Poco::Data::Session PooledDatabase::session()
 {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(_settings.waitMillis);
     try {
-        return _pool->get();
-    } catch (const Poco::Data::SessionPoolExhaustedException&) {
-        throw sdk::ServiceUnavailable("The database is busy; try again");
+        for (;;) {
+            Returns& r = returns();
+            const std::uint64_t seen = r.count.load();
+            try {
+                return _pool->get();
+            } catch (const Poco::Data::SessionPoolExhaustedException&) {
+                if (std::chrono::steady_clock::now() >= deadline)
+                    throw sdk::ServiceUnavailable("The database is busy; try again");
+            }
+            // A connection that fails its check on return is dropped without a signal, and another
+            // pool's return wakes a waiter too: wait in short slices and try again either way.
+            std::unique_lock lock(r.mutex);
+            r.returned.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)),
+                                  [&] { return r.count.load() != seen; });
+        }
     } catch (const Poco::Data::ConnectionFailedException&) {
         throw sdk::ServiceUnavailable("The database is not reachable");
     } catch (const Poco::Data::SessionUnavailableException&) {

@@ -18,6 +18,7 @@ struct DatabaseSettings {
     int poolMin = 1;
     int poolMax = 32;
     int idleSeconds = 60;
+    int waitMillis = 2000;       ///< how long session() waits for a connection when all are taken
     int busyTimeoutSeconds = 10; ///< SQLite writers wait this long for the lock
     int connectTimeoutSeconds = 5;
 
@@ -35,6 +36,8 @@ public:
     ~PooledDatabase() override;
 
     sdk::Dialect dialect() const override { return _settings.dialect; }
+    /// A pooled session; when every connection is taken, waits up to `waitMillis` for one to come
+    /// back (POCO's SessionPool would fail at once), then ServiceUnavailable.
     Poco::Data::Session session() override;
     void migrate(const std::string& owner, const sdk::MigrationSet& migrations) override;
     bool ping() override;

@@ -16,6 +16,7 @@
 #include <cppunit/extensions/HelperMacros.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 #include <vector>
 
@@ -371,6 +372,33 @@ public:
         CPPUNIT_ASSERT_EQUAL(Poco::Int64(10), keptQuantity(again, "apple"));
     }
 
+    // POCO's pool fails at once when every connection is taken; the host's waits for one.
+    void takenPoolWaitsForAConnectionThenAnswers503()
+    {
+        test::TestDatabase db(D, 1, 3000);
+        std::atomic<bool> held{false};
+        std::thread holder([&] {
+            Poco::Data::Session s = (*db).session();
+            held = true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        });
+        while (!held)
+            std::this_thread::yield();
+        Poco::Data::Session waited = (*db).session(); // comes when the holder lets go
+        int one = 0;
+        waited << "SELECT 1", into(one), now;
+        CPPUNIT_ASSERT_EQUAL(1, one);
+        holder.join();
+
+        test::TestDatabase impatient(D, 1, 50);
+        Poco::Data::Session taken = (*impatient).session();
+        try {
+            (*impatient).session();
+            CPPUNIT_FAIL("a second connection came from a pool of one");
+        } catch (const sdk::ServiceUnavailable&) {
+        }
+    }
+
     void pingAndPoolFigures()
     {
         test::TestDatabase db(D);
@@ -395,6 +423,7 @@ class DatabaseSqliteTest : public DatabaseTest<sdk::Dialect::SQLite> {
     CPPUNIT_TEST(preparedStatementsAreKeptPerConnection);
     CPPUNIT_TEST(preparedStatementIsFreshAfterAFailedRun);
     CPPUNIT_TEST(preparedStatementsAreForgottenAfterAReconnect);
+    CPPUNIT_TEST(takenPoolWaitsForAConnectionThenAnswers503);
     CPPUNIT_TEST_SUITE_END();
 };
 
@@ -414,6 +443,7 @@ class DatabaseMysqlTest : public DatabaseTest<sdk::Dialect::MySQL> {
     CPPUNIT_TEST(preparedStatementsAreKeptPerConnection);
     CPPUNIT_TEST(preparedStatementIsFreshAfterAFailedRun);
     CPPUNIT_TEST(preparedStatementsAreForgottenAfterAReconnect);
+    CPPUNIT_TEST(takenPoolWaitsForAConnectionThenAnswers503);
     CPPUNIT_TEST_SUITE_END();
 };
 

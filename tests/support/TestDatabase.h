@@ -10,12 +10,14 @@ namespace mercato::test {
 /// temporary directory, or a scratch MariaDB database. Both are removed afterwards.
 class TestDatabase {
 public:
-    explicit TestDatabase(sdk::Dialect dialect)
+    /// `poolMax` and `waitMillis` as db.pool.max and db.pool.waitMillis.
+    explicit TestDatabase(sdk::Dialect dialect, int poolMax = 64, int waitMillis = 2000)
     {
         host::DatabaseSettings s;
         s.dialect = dialect;
         s.poolMin = 1;
-        s.poolMax = 64;
+        s.poolMax = poolMax;
+        s.waitMillis = waitMillis;
         if (dialect == sdk::Dialect::SQLite) {
             _dir = std::make_unique<TempDir>();
             s.file = _dir->file("test.db");
