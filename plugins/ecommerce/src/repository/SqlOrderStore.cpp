@@ -254,37 +254,26 @@ Shipment insertShipment(sdk::Transaction& tx, std::int64_t orderId, std::int64_t
     return s;
 }
 
-/// `text` as an SQL string literal. Only for the plugin's own constants (event types, status names),
-/// never for input: those are bound.
-std::string literal(const std::string& text)
-{
-    std::string out = "'";
-    for (char c : text)
-        out += c == '\'' ? std::string("''") : std::string(1, c);
-    return out + "'";
-}
-
-std::string literalOrNull(const std::optional<std::string>& text) { return text ? literal(*text) : "NULL"; }
-
 /// Appends `events` to the log of order `orderId` in one statement (one round trip however many), each
-/// naming the shipment of its store (found by the unique (order, store) key) or none.
+/// naming the shipment of its store (found by the unique (order, store) key; store 0 finds none, so
+/// NULL) or none. Every value is bound, so the text depends only on the number of events: one kept
+/// statement per count. Absent statuses bind as '' and an absent actor as 0, both read back as NULL.
 void writeEvents(sdk::Transaction& tx, std::int64_t orderId, const std::vector<OrderEvent>& events, const std::string& stamp)
 {
     if (events.empty())
         return;
-    const std::string order = std::to_string(orderId);
     std::string sql = "INSERT INTO order_events (order_id, shipment_id, type, from_status, to_status, actor_type, actor_id, created_at) VALUES ";
-    for (std::size_t i = 0; i < events.size(); ++i) {
-        const OrderEvent& e = events[i];
-        const std::string shipment = e.storeId == 0 ? "NULL"
-                                                    : "(SELECT id FROM shipments WHERE order_id = " + order + " AND store_id = "
-                                                          + std::to_string(e.storeId) + ")";
-        sql += (i ? ", (" : "(") + order + ", " + shipment + ", " + literal(e.type) + ", " + literalOrNull(e.from) + ", "
-               + literalOrNull(e.to) + ", " + literal(toString(e.actor.type)) + ", "
-               + (e.actor.id ? std::to_string(*e.actor.id) : std::string("NULL")) + ", " + literal(stamp) + ")";
+    for (std::size_t i = 0; i < events.size(); ++i)
+        sql += std::string(i ? ", " : "")
+               + "(?, (SELECT id FROM shipments WHERE order_id = ? AND store_id = ?), ?, NULLIF(?, ''), NULLIF(?, ''), ?, NULLIF(?, 0), ?)";
+    sdk::sql::Prepared st = sdk::sql::prepared(tx.session(), sql);
+    namespace kw = Poco::Data::Keywords; // copies of the values (unqualified, ADL could find std::bind)
+    const Poco::Int64 order = orderId;
+    for (const OrderEvent& e : events) {
+        st, kw::bind(order), kw::bind(order), kw::bind(static_cast<Poco::Int64>(e.storeId)), kw::bind(e.type),
+            kw::bind(e.from.value_or(std::string())), kw::bind(e.to.value_or(std::string())), kw::bind(toString(e.actor.type)),
+            kw::bind(static_cast<Poco::Int64>(e.actor.id.value_or(0))), kw::bind(stamp);
     }
-    Statement st(tx.session());
-    st << sql;
     st.execute();
 }
 
