@@ -33,6 +33,7 @@ namespace {
 /// another pool only makes a waiter try again.
 struct Returns {
     std::atomic<std::uint64_t> count{0};
+    std::atomic<int> waiting{0}; ///< threads in session() waiting for a return
     std::mutex mutex;
     std::condition_variable returned;
 
@@ -240,20 +241,29 @@ Poco::Data::Session PooledDatabase::session()
 {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(_settings.waitMillis);
     try {
-        for (;;) {
-            Returns& r = returns();
+        Returns& r = returns();
+        for (bool waited = false;; waited = true) {
             const std::uint64_t seen = r.count.load();
-            try {
-                return _pool->get();
-            } catch (const Poco::Data::SessionPoolExhaustedException&) {
-                if (std::chrono::steady_clock::now() >= deadline)
-                    throw sdk::ServiceUnavailable("The database is busy; try again");
+            // Asking a full pool costs an exception each time: ask only when a connection is free.
+            // A newcomer does not jump ahead of threads already waiting (their tail would grow).
+            if ((waited || r.waiting.load() == 0) && _pool->available() > 0) {
+                try {
+                    return _pool->get();
+                } catch (const Poco::Data::SessionPoolExhaustedException&) {
+                    // taken between the look and the get
+                }
             }
+            if (std::chrono::steady_clock::now() >= deadline)
+                throw sdk::ServiceUnavailable("The database is busy; try again");
             // A connection that fails its check on return is dropped without a signal, and another
             // pool's return wakes a waiter too: wait in short slices and try again either way.
-            std::unique_lock lock(r.mutex);
-            r.returned.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)),
-                                  [&] { return r.count.load() != seen; });
+            ++r.waiting;
+            {
+                std::unique_lock lock(r.mutex);
+                r.returned.wait_until(lock, std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(20)),
+                                      [&] { return r.count.load() != seen; });
+            }
+            --r.waiting;
         }
     } catch (const Poco::Data::ConnectionFailedException&) {
         throw sdk::ServiceUnavailable("The database is not reachable");
